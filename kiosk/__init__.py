@@ -1,0 +1,1 @@
+"""The kiosk web app: one question per page, stored locally first."""

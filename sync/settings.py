@@ -1,0 +1,51 @@
+"""Settings of the processes that live in ``sync``: the kiosk's sync agent and central."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, HttpUrl
+
+from sync.options import Settings
+
+
+class AgentSettings(Settings):
+    """What a sync agent needs: where the kiosk's data is and where central is."""
+
+    data: Path = Field(Path("var/kiosk"), description="The kiosk's data directory")
+    central: HttpUrl = Field(
+        HttpUrl("http://127.0.0.1:8100"), description="Base URL of the central server"
+    )
+    batch_size: int = Field(500, ge=1, le=5000, description="Changes sent in one push")
+    retry_initial: float = Field(
+        1.0, gt=0, le=600, description="Seconds to wait after the first failed push"
+    )
+    retry_max: float = Field(
+        60.0, gt=0, le=3600, description="Longest wait, in seconds, between failed pushes"
+    )
+    sync_interval: float = Field(
+        15.0, gt=0, le=3600, description="Seconds between pushes when nothing new is queued"
+    )
+    request_timeout: float = Field(
+        15.0, gt=0, le=600, description="Seconds before a request to central is given up"
+    )
+
+
+class SyncRunSettings(AgentSettings):
+    """``fieldkiosk sync``: the agent run by hand or by a timer."""
+
+    once: bool = Field(False, description="Drain the outbox once and exit")
+
+
+class CentralSettings(Settings):
+    """``fieldkiosk central``."""
+
+    host: str = Field("127.0.0.1", min_length=1, description="Address to listen on")
+    port: int = Field(8100, ge=0, le=65535, description="Port to listen on")
+    data: Path = Field(Path("var/central"), description="Central's data directory")
+    max_body: int = Field(
+        16 * 1024 * 1024, ge=1024, description="Largest request body accepted, in bytes"
+    )
+    enrollment_hours: int = Field(
+        72, ge=1, le=24 * 90, description="Hours an unused kiosk enrollment code stays valid"
+    )
