@@ -57,6 +57,20 @@ ENROLL_INVALID = _kind(
 SIGN_IN_REQUIRED = _kind("sign_in_required", 401, N_("Sign in to see this page."))
 SIGN_IN_FAILED = _kind("sign_in_failed", 401, N_("That email address and password do not match."))
 FORBIDDEN = _kind("forbidden", 403, N_("Your role does not allow this."))
+INVALID_QUERY = _kind("invalid_query", 400, N_("The “{name}” in the address is not valid: {reason}."))
+CENTRAL_UNREACHABLE = _kind(
+    "central_unreachable", 503, N_("Central at {url} could not be reached: {reason}.")
+)
+CENTRAL_REFUSED = _kind(
+    "central_refused", 502, N_("Central at {url} refused the request: {reason}.")
+)
+KIOSK_NAME_TAKEN = _kind("kiosk_name_taken", 409, N_("There is already a kiosk called “{name}”."))
+USER_EXISTS = _kind("user_exists", 409, N_("There is already a user with the email {email}."))
+ALREADY_ENROLLED = _kind(
+    "already_enrolled", 409, N_("This kiosk is already enrolled, as {name} ({code}).")
+)
+KIOSK_INVALID = _kind("kiosk_invalid", 400, N_("That kiosk cannot be added: {reason}."))
+USER_INVALID = _kind("user_invalid", 400, N_("That user cannot be added: {reason}."))
 
 
 class Problem(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 
 from sync.options import Settings
 
@@ -30,6 +30,15 @@ class AgentSettings(Settings):
         15.0, gt=0, le=600, description="Seconds before a request to central is given up"
     )
 
+    @model_validator(mode="after")
+    def _retry_order(self) -> AgentSettings:
+        if self.retry_max < self.retry_initial:
+            raise ValueError(
+                f"retry_max: must be at least retry_initial, {self.retry_initial}"
+                f" (got {self.retry_max})"
+            )
+        return self
+
 
 class SyncRunSettings(AgentSettings):
     """``fieldkiosk sync``: the agent run by hand or by a timer."""
@@ -48,4 +57,17 @@ class CentralSettings(Settings):
     )
     enrollment_hours: int = Field(
         72, ge=1, le=24 * 90, description="Hours an unused kiosk enrollment code stays valid"
+    )
+    max_batch: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        description="Largest sync batch accepted once decompressed, in bytes",
+    )
+    session_hours: int = Field(
+        12, ge=1, le=24 * 30, description="Hours a staff sign-in lasts"
+    )
+    insecure_cookies: bool = Field(
+        False,
+        description="Send staff cookies over plain HTTP even when not listening on loopback"
+        " (development only; loopback addresses always allow it)",
     )

@@ -1,0 +1,58 @@
+# fieldkiosk: the front door. `make run` and `make test` are all a new machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test bench lint translations check-forms clean
+
+## run: install, enroll a demo kiosk, start central on :8100 and the kiosk on :8000 (data in ./var)
+run: $(VENV)/.installed translations-compiled
+	bash deploy/demo.sh
+
+## test: install test needs (Debian's chromium included) and run the whole suite
+test: $(VENV)/.installed-test translations-compiled $(CHROMIUM)
+	$(BIN)/pytest
+
+## bench: print the performance figures (see README)
+bench: $(VENV)/.installed-test translations-compiled
+	$(BIN)/python -m tests.bench
+
+## lint: ruff and mypy
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## translations: extract messages, update every catalogue, compile
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --omit-header .
+	for po in locales/*/LC_MESSAGES/messages.po; do \
+	  $(BIN)/pybabel update -i locales/messages.pot -o "$$po" -l "$$(basename $$(dirname $$(dirname $$po)))" --no-fuzzy-matching --omit-header; done
+	$(MAKE) translations-compiled
+
+translations-compiled: $(VENV)/.installed
+	@for po in $$(ls locales/*/LC_MESSAGES/messages.po 2>/dev/null); do \
+	  $(BIN)/pybabel compile -q -i "$$po" -o "$${po%.po}.mo"; done
+
+check-forms: $(VENV)/.installed
+	$(BIN)/fieldkiosk forms check
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV) || { $(APT) update && $(APT) install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+$(CHROMIUM):
+	$(APT) update
+	$(APT) install -y --no-install-recommends chromium fonts-noto-core
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

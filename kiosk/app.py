@@ -1,0 +1,123 @@
+"""The kiosk application: routes, middleware, and the sync agent started with it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope, Send
+
+import locales
+from forms.library import load_directory
+from kiosk import health, pages, sessions
+from kiosk.migrations import MIGRATIONS
+from kiosk.rendering import environment, render
+from kiosk.settings import KioskSettings
+from sync import identity, keyfile, outbox
+from sync.agent import Agent
+from sync.database import connect, migrate
+from sync.middleware import BodyLimit, SecurityHeaders
+from sync.problems import CSRF_FAILED, Problem, from_status
+from sync.responses import json_problem, wants_json
+
+STATIC = Path(__file__).parent / "static"
+
+
+class NotEnrolled(Exception):
+    """The kiosk has no identity yet: it must be enrolled with central first."""
+
+
+def problem_response(request: Request, problem: Problem) -> Response:
+    """A problem in the reader's language: JSON for the API, a page or fragment otherwise."""
+    if wants_json(request):
+        return json_problem(problem)
+    session = sessions.current(request.app.state.db, request)
+    language = session.language if session else request.app.state.settings.language
+    message = problem.text(locales.translations(language).gettext)
+    return render(request, "problem.html", {"language": language, "message": message}, problem.status)
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(request, exc)
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return problem_response(request, from_status(exc.status_code))
+
+
+async def _csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
+    async def nothing() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    response = problem_response(Request(scope), Problem(CSRF_FAILED))
+    await response(scope, nothing, send)
+
+
+def _routes() -> list[Any]:
+    return [
+        Route("/", pages.home),
+        Route("/healthz", health.healthz),
+        Route("/forms/{form_id}", pages.start_page),
+        Route("/forms/{form_id}/start", pages.start, methods=["POST"]),
+        Route("/forms/{form_id}/questions/{name}", pages.question),
+        Route("/forms/{form_id}/questions/{name}", pages.answer, methods=["POST"]),
+        Route("/forms/{form_id}/check", pages.check),
+        Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
+        Route("/receipts/{reference}", pages.receipt),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(settings: KioskSettings) -> Starlette:
+    """The kiosk app over ``settings.data``; raises :class:`NotEnrolled` before enrollment."""
+    settings.data.mkdir(parents=True, exist_ok=True)
+    me = identity.load(settings.data)
+    if me is None:
+        raise NotEnrolled(f"{settings.data} holds no kiosk identity: start once with --enroll CODE")
+    database = settings.data / "kiosk.db"
+    db = connect(database)
+    migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
+    agent = None if settings.no_sync else Agent(settings, me, database)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if agent:
+            agent.start()
+        yield
+        if agent:
+            agent.stop()
+
+    secret = keyfile.secret(settings.data / "csrf.key")
+    app = Starlette(
+        routes=_routes(),
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(BodyLimit, limit=settings.max_body, respond=problem_response),
+            Middleware(asgi_csrf, signing_secret=secret, send_csrf_failed=_csrf_failed),
+        ],
+        exception_handlers={Problem: _on_problem, HTTPException: _on_http},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.identity = me
+    app.state.db = db
+    app.state.templates = environment()
+    app.state.definitions = load_directory(settings.forms)
+    app.state.agent = agent
+    app.state.kick = agent.kick if agent else lambda: None
+    return app
+

@@ -1,0 +1,42 @@
+"""Schema of the kiosk's own tables; the outbox's tables come from :mod:`sync.outbox`."""
+
+from __future__ import annotations
+
+from sync.database import sql
+
+MIGRATIONS = [
+    sql(
+        "2026-11-21-kiosk-sessions-drafts-submissions",
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            language TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE TABLE drafts (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            form_id TEXT NOT NULL,
+            form_version TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, form_id)
+        );
+        CREATE TABLE submissions (
+            id TEXT PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            change_id TEXT NOT NULL UNIQUE,
+            session_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+            form_id TEXT NOT NULL,
+            form_version TEXT NOT NULL,
+            language TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            submitted_at TEXT NOT NULL
+        );
+        CREATE TABLE counters (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        )
+        """,
+    ),
+]

@@ -1,0 +1,28 @@
+"""The kiosk process's one settings object (the web app and its sync agent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+import forms
+from sync.settings import AgentSettings
+
+DEFAULT_FORMS = Path(forms.__file__).resolve().parent / "definitions"
+
+
+class KioskSettings(AgentSettings):
+    """``fieldkiosk kiosk``."""
+
+    host: str = Field("127.0.0.1", min_length=1, description="Address to listen on")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on")
+    no_sync: bool = Field(False, description="Do not run the sync agent in this process")
+    enroll: str | None = Field(
+        None, description="One-time enrollment code from central, exchanged for this kiosk's token"
+    )
+    forms: Path = Field(DEFAULT_FORMS, description="Directory of form definitions (YAML)")
+    language: str = Field("en", min_length=2, description="Language the home screen starts in")
+    max_body: int = Field(
+        64 * 1024, ge=1024, le=16 * 1024 * 1024, description="Largest request body, in bytes"
+    )

@@ -1,0 +1,100 @@
+"""Submissions: a finished draft, stored with its outbox row in one transaction.
+
+Only after that transaction commits does the citizen see a receipt, so a reference on
+screen always names a submission that is on disk and queued for central.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from uuid6 import uuid7
+
+from kiosk.drafts import Draft
+from sync import outbox, reference
+from sync.clock import now
+from sync.database import transaction
+
+KIND = "submission.create"
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    reference: str
+    session_id: str | None
+    form_id: str
+    form_version: str
+    language: str
+    answers: dict[str, Any]
+    submitted_at: str
+
+
+def _next_number(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "INSERT INTO counters (name, value) VALUES ('reference', 1)"
+        " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
+    ).fetchone()
+    return int(row[0])
+
+
+def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: str) -> Submission:
+    """Store ``draft`` as a submission, queue it for central and discard the draft."""
+    with transaction(conn):
+        submission = Submission(
+            id=str(uuid7()),
+            reference=reference.make(kiosk_code, _next_number(conn)),
+            session_id=draft.session_id,
+            form_id=draft.form_id,
+            form_version=draft.form_version,
+            language=language,
+            answers=draft.answers,
+            submitted_at=now(),
+        )
+        change = outbox.enqueue(conn, KIND, _payload(submission))
+        conn.execute(
+            "INSERT INTO submissions (id, reference, change_id, session_id, form_id, form_version,"
+            " language, answers, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                submission.id,
+                submission.reference,
+                change.id,
+                submission.session_id,
+                submission.form_id,
+                submission.form_version,
+                submission.language,
+                json.dumps(submission.answers),
+                submission.submitted_at,
+            ),
+        )
+        conn.execute(
+            "DELETE FROM drafts WHERE session_id = ? AND form_id = ?",
+            (draft.session_id, draft.form_id),
+        )
+    return submission
+
+
+def _payload(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": submission.id,
+        "reference": submission.reference,
+        "form_id": submission.form_id,
+        "form_version": submission.form_version,
+        "language": submission.language,
+        "answers": submission.answers,
+        "submitted_at": submission.submitted_at,
+    }
+
+
+def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
+    row = conn.execute(
+        "SELECT id, reference, session_id, form_id, form_version, language, answers, submitted_at"
+        " FROM submissions WHERE reference = ?",
+        (ref,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Submission(**{**dict(row), "answers": json.loads(row["answers"])})

@@ -1,0 +1,249 @@
+"""The sync agent: pushes the kiosk's outbox to central until central holds all of it.
+
+It reads a batch, sends it with no transaction open (the kiosk keeps writing while the
+network is slow or down), then records central's acknowledgement in one short UPDATE.
+Run it once (:meth:`Agent.drain_once`) or as a daemon thread (:meth:`Agent.start`) that
+drains, then sleeps ``sync_interval`` or until :meth:`Agent.kick`; after a failure it
+waits a backoff with full jitter between ``retry_initial`` and ``retry_max``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from sync import clock, outbox, protocol
+from sync.database import connect
+from sync.identity import Identity
+from sync.problems import CENTRAL_REFUSED, CENTRAL_UNREACHABLE, SEQUENCE_GAP, Problem
+from sync.settings import AgentSettings
+
+log = logging.getLogger(__name__)
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What one drain delivered."""
+
+    batches: int = 0
+    sent: int = 0
+    applied: int = 0
+    duplicate: int = 0
+    refused: int = 0
+    acked_through: int = 0
+
+
+@dataclass(frozen=True)
+class AgentStatus:
+    """For the kiosk's /healthz: nothing secret, nothing personal."""
+
+    running: bool
+    last_success: str | None
+    last_error: dict[str, Any] | None
+    failures: int
+    pending: int
+    oldest_pending: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def backoff_delay(failures: int, initial: float, maximum: float, rng: random.Random) -> float:
+    """Seconds to wait after ``failures`` failures in a row: full jitter between
+    ``initial`` and a ceiling that doubles with each failure up to ``maximum``."""
+    ceiling = min(maximum, initial * 2 ** min(max(failures - 1, 0), 62))
+    return rng.uniform(initial, max(initial, ceiling))
+
+
+class _Gap(Exception):
+    def __init__(self, expected: int) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+class Agent:
+    def __init__(
+        self,
+        settings: AgentSettings,
+        identity: Identity,
+        db_path: Path | str,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self.identity = identity
+        self.db_path = Path(db_path)
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_success: str | None = None
+        self._last_error: dict[str, Any] | None = None
+        self._failures = 0
+
+    # -- running ---------------------------------------------------------------------
+
+    def drain_once(self) -> DrainReport:
+        """Push until nothing is pending; raises ``central_unreachable``/``central_refused``."""
+        conn = connect(self.db_path)
+        try:
+            return self._drain(conn)
+        finally:
+            conn.close()
+
+    def start(self) -> None:
+        """Drain in a daemon thread until :meth:`stop`."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="sync-agent", daemon=True)
+        self._thread.start()
+
+    def kick(self) -> None:
+        """Something was queued: drain now rather than at the next interval."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def status(self) -> AgentStatus:
+        conn = connect(self.db_path)
+        try:
+            depth, oldest = outbox.stats(conn)
+        finally:
+            conn.close()
+        running = self._thread is not None and self._thread.is_alive()
+        return AgentStatus(
+            running, self._last_success, self._last_error, self._failures, depth, oldest
+        )
+
+    def _run(self) -> None:
+        conn = connect(self.db_path)
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                if self._cycle(conn):
+                    self._wake.wait(self.settings.sync_interval)
+                else:
+                    delay = backoff_delay(
+                        self._failures,
+                        self.settings.retry_initial,
+                        self.settings.retry_max,
+                        self._rng,
+                    )
+                    self._stopping.wait(delay)
+        finally:
+            conn.close()
+
+    def _cycle(self, conn: sqlite3.Connection) -> bool:
+        try:
+            self._drain(conn)
+        except Problem:
+            return False
+        except Exception as error:  # the thread outlives anything one drain can raise
+            log.exception("sync agent: unexpected %s", type(error).__name__)
+            self._failures += 1
+            self._last_error = {"code": "internal", "message": type(error).__name__}
+            return False
+        return True
+
+    # -- one drain -------------------------------------------------------------------
+
+    def _drain(self, conn: sqlite3.Connection) -> DrainReport:
+        with self._lock:
+            try:
+                report = self._push_all(conn)
+            except Problem as problem:
+                self._failures += 1
+                self._last_error = {"at": clock.now(), **problem.as_json()}
+                log.warning("sync agent: %s (failure %d)", problem.text(), self._failures)
+                raise
+        self._failures, self._last_error, self._last_success = 0, None, clock.now()
+        if report.sent:
+            log.info("sync agent: delivered %d changes in %d batches", report.sent,
+                     report.batches)
+        return report
+
+    def _push_all(self, conn: sqlite3.Connection) -> DrainReport:
+        tally: Counter[str] = Counter()
+        rewound = False
+        with httpx2.Client(
+            base_url=self.identity.central,
+            timeout=self.settings.request_timeout,
+            headers={"authorization": f"Bearer {self.identity.token}"},
+        ) as client:
+            while batch := outbox.pending(conn, self.settings.batch_size):
+                try:
+                    answer = self._push(client, batch)
+                except _Gap as gap:
+                    if rewound or gap.expected > batch[0].seq:
+                        raise self._refused(f"sequence gap, central expects {gap.expected}")
+                    log.warning("sync agent: central expects %d; resending", gap.expected)
+                    outbox.rewind(conn, gap.expected - 1)
+                    rewound = True
+                    continue
+                self._settle(conn, batch, answer, tally)
+        return DrainReport(
+            tally["batches"], tally["sent"], tally["applied"], tally["duplicate"],
+            tally["refused"], outbox.acked_through(conn),
+        )
+
+    def _settle(
+        self,
+        conn: sqlite3.Connection,
+        batch: list[outbox.Change],
+        answer: protocol.PushResponse,
+        tally: Counter[str],
+    ) -> None:
+        outbox.acknowledge(conn, answer.acked_through)
+        tally.update(result.status for result in answer.results)
+        tally.update(batches=1, sent=len(batch))
+        if answer.acked_through < batch[-1].seq:
+            raise self._refused(f"acknowledged only through {answer.acked_through}")
+
+    def _push(self, client: httpx2.Client, batch: list[outbox.Change]) -> protocol.PushResponse:
+        body = protocol.encode(
+            {"protocol": protocol.VERSION, "kiosk_id": self.identity.kiosk_id,
+             "changes": [change.to_wire() for change in batch]}
+        )
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        try:
+            response = client.post(protocol.PUSH_PATH, content=body, headers=headers)
+        except httpx2.HTTPError as error:
+            reason = f"{type(error).__name__}: {error}"[:MAX_REASON]
+            raise Problem(CENTRAL_UNREACHABLE, url=self.identity.central, reason=reason) from None
+        if response.status_code == 200:
+            try:
+                return protocol.parse_response(response.content)
+            except ValueError as error:
+                raise self._refused(f"an unreadable answer ({error})"[:MAX_REASON]) from None
+        code, details = _problem_of(response)
+        if code == SEQUENCE_GAP.code and isinstance(details.get("expected"), int):
+            raise _Gap(details["expected"])
+        raise self._refused(f"HTTP {response.status_code} {code}")
+
+    def _refused(self, reason: str) -> Problem:
+        return Problem(CENTRAL_REFUSED, url=self.identity.central, reason=reason)
+
+
+def _problem_of(response: httpx2.Response) -> tuple[str, dict[str, Any]]:
+    try:
+        body = response.json()
+        return str(body.get("code", ""))[:60], dict(body.get("details") or {})
+    except (ValueError, AttributeError, TypeError):
+        return "", {}

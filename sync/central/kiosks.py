@@ -1,0 +1,136 @@
+"""Kiosks known to central: created by staff, enrolled once, then authenticated per push.
+
+Enrollment codes and tokens are stored only as SHA-256 digests. Both are random and
+high-entropy (a code is 12 characters from 31, about 59 bits, and lives for hours; a
+token is 256 bits), so a fast hash is enough and lookups stay indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from dataclasses import dataclass
+
+from uuid6 import uuid7
+
+from sync import clock, reference
+from sync.database import transaction
+from sync.problems import (
+    ENROLL_INVALID,
+    KIOSK_INVALID,
+    KIOSK_NAME_TAKEN,
+    TOKEN_INVALID,
+    TOKEN_MISSING,
+    Problem,
+)
+
+#: No 0/O, 1/I/L: a code is read off a screen or paper and typed on a kiosk.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+MAX_NAME = 100
+_COLUMNS = "id, code, name, enrolled_at, high_water, last_contact, created_at"
+
+
+@dataclass(frozen=True)
+class Kiosk:
+    id: str
+    code: str
+    name: str
+    enrolled_at: str | None
+    high_water: int
+    last_contact: str | None
+    created_at: str
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_enrollment_code() -> str:
+    """Like ``K7QM-3XPA-9TZC``: short, typeable, unambiguous."""
+    groups = (
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def _compact(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, str]:
+    """A new kiosk, numbered after the last one, and its one-time enrollment code."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME:
+        raise Problem(KIOSK_INVALID, reason=f"a kiosk name has 1 to {MAX_NAME} characters")
+    enrollment, stamp = new_enrollment_code(), clock.now()
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM kiosks WHERE name = ?", (name,)).fetchone():
+            raise Problem(KIOSK_NAME_TAKEN, name=name)
+        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM kiosks").fetchone()[0]
+        conn.execute(
+            "INSERT INTO kiosks (id, code, name, number, enrollment_sha256,"
+            " enrollment_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (str(uuid7()), reference.kiosk_code(number), name, number,
+             digest(_compact(enrollment)), clock.later(hours), stamp),
+        )
+        kiosk = _one(conn, "name = ?", name)
+    assert kiosk is not None
+    return kiosk, enrollment
+
+
+def renew_enrollment(conn: sqlite3.Connection, name: str, hours: float) -> str:
+    """A fresh enrollment code for a kiosk that has not enrolled yet."""
+    code = new_enrollment_code()
+    with transaction(conn):
+        updated = conn.execute(
+            "UPDATE kiosks SET enrollment_sha256 = ?, enrollment_expires_at = ?"
+            " WHERE name = ? AND enrolled_at IS NULL",
+            (digest(_compact(code)), clock.later(hours), " ".join(name.split())),
+        ).rowcount
+    if not updated:
+        raise Problem(KIOSK_INVALID, reason="no kiosk of that name is waiting to enroll")
+    return code
+
+
+def enroll(conn: sqlite3.Connection, code: str) -> tuple[Kiosk, str]:
+    """Consume ``code``: the kiosk it belongs to and that kiosk's new bearer token."""
+    token, stamp = secrets.token_urlsafe(32), clock.now()
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT id FROM kiosks WHERE enrollment_sha256 = ? AND enrollment_expires_at > ?",
+            (digest(_compact(code)), stamp),
+        ).fetchone()
+        if row is None:
+            raise Problem(ENROLL_INVALID)
+        conn.execute(
+            "UPDATE kiosks SET enrollment_sha256 = NULL, enrollment_expires_at = NULL,"
+            " token_sha256 = ?, enrolled_at = ?, last_contact = ? WHERE id = ?",
+            (digest(token), stamp, stamp, row["id"]),
+        )
+        kiosk = _one(conn, "id = ?", row["id"])
+    assert kiosk is not None
+    return kiosk, token
+
+
+def authenticate(conn: sqlite3.Connection, authorization: str | None) -> Kiosk:
+    """The kiosk whose token is in an ``Authorization: Bearer`` header."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(TOKEN_MISSING)
+    kiosk = _one(conn, "token_sha256 = ?", digest(token.strip()))
+    if kiosk is None:
+        raise Problem(TOKEN_INVALID)
+    return kiosk
+
+
+def find(conn: sqlite3.Connection, name: str) -> Kiosk | None:
+    return _one(conn, "name = ?", " ".join(name.split()))
+
+
+def _one(conn: sqlite3.Connection, where: str, value: str) -> Kiosk | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM kiosks WHERE {where}", (value,)).fetchone()  # noqa: S608
+    return None if row is None else Kiosk(**dict(row))

@@ -1,0 +1,108 @@
+"""Submissions as central keeps them: written by ``submission.create`` changes, read by staff."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sync import reference
+from sync.central.kiosks import Kiosk
+from sync.protocol import SubmissionCreate
+
+KIND = "submission.create"
+_COLUMNS = (
+    "s.id, s.reference, s.kiosk_id, k.name AS kiosk_name, k.code AS kiosk_code, s.form_id,"
+    " s.form_version, s.language, s.answers, s.submitted_at, s.received_at"
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    reference: str
+    kiosk_id: str
+    kiosk_name: str
+    kiosk_code: str
+    form_id: str
+    form_version: str
+    language: str
+    answers: dict[str, Any]
+    submitted_at: str
+    received_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def refusals(
+    conn: sqlite3.Connection, kiosk: Kiosk, changes: Sequence[SubmissionCreate]
+) -> dict[str, str]:
+    """Why each change that cannot become a submission is refused, by change id."""
+    taken_references = _existing(conn, "reference", [c.payload.reference for c in changes])
+    taken_ids = _existing(conn, "id", [c.payload.id for c in changes])
+    refused: dict[str, str] = {}
+    for change in changes:
+        payload = change.payload
+        if reference.kiosk_code_of(payload.reference) != kiosk.code:
+            refused[change.id] = "reference_of_another_kiosk"
+        elif payload.reference in taken_references:
+            refused[change.id] = "reference_taken"
+        elif payload.id in taken_ids:
+            refused[change.id] = "submission_exists"
+        taken_references.add(payload.reference)
+        taken_ids.add(payload.id)
+    return refused
+
+
+def insert(
+    conn: sqlite3.Connection, kiosk: Kiosk, changes: Sequence[SubmissionCreate], stamp: str
+) -> None:
+    conn.executemany(
+        "INSERT INTO submissions (id, reference, kiosk_id, change_id, form_id, form_version,"
+        " language, answers, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c.payload.id, c.payload.reference, kiosk.id, c.id, c.payload.form_id,
+             c.payload.form_version, c.payload.language,
+             json.dumps(c.payload.answers, ensure_ascii=False), c.payload.submitted_at, stamp)
+            for c in changes
+        ],
+    )
+
+
+def newest(conn: sqlite3.Connection, limit: int, offset: int) -> list[Submission]:
+    """Newest submitted first."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM submissions AS s JOIN kiosks AS k ON k.id = s.kiosk_id"  # noqa: S608
+        " ORDER BY s.submitted_at DESC, s.reference DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    return [_submission(row) for row in rows]
+
+
+def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM submissions AS s JOIN kiosks AS k ON k.id = s.kiosk_id"  # noqa: S608
+        " WHERE s.reference = ?",
+        (ref,),
+    ).fetchone()
+    return None if row is None else _submission(row)
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0])
+
+
+def _existing(conn: sqlite3.Connection, column: str, values: list[str]) -> set[str]:
+    rows = conn.execute(
+        f"SELECT {column} FROM submissions WHERE {column} IN"  # noqa: S608 - fixed column names
+        " (SELECT value FROM json_each(?))",
+        (json.dumps(values),),
+    )
+    return {row[0] for row in rows}
+
+
+def _submission(row: sqlite3.Row) -> Submission:
+    return Submission(**{**dict(row), "answers": json.loads(row["answers"])})

@@ -1,0 +1,201 @@
+"""The wire format between the sync agent and central (described in ``PROTOCOL.md``).
+
+Pydantic models of each message, the canonical form a change is fingerprinted in, and
+gzip helpers that refuse to inflate a body past a limit (a zip bomb is a 413, not an
+out-of-memory kill).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import uuid
+import zlib
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    model_validator,
+)
+
+from sync import clock, reference
+from sync.problems import MALFORMED_BATCH, TOO_LARGE, Problem
+
+VERSION = 1
+PUSH_PATH = "/api/v1/sync/push"
+ENROLL_PATH = "/api/v1/enroll"
+MAX_ERRORS_NAMED = 3
+
+
+def _timestamp(text: str) -> str:
+    clock.parse(text)
+    return text
+
+
+def _uuid7(text: str) -> str:
+    value = uuid.UUID(text)
+    if value.version != 7 or str(value) != text:
+        raise ValueError("must be a UUIDv7 in lowercase hyphenated form")
+    return text
+
+
+def _reference(text: str) -> str:
+    if reference.normalise(text) != text:
+        raise ValueError("must be a reference in canonical form, like K01-00042-X")
+    return text
+
+
+Timestamp = Annotated[str, Field(max_length=40), AfterValidator(_timestamp)]
+Uuid7 = Annotated[str, Field(max_length=36), AfterValidator(_uuid7)]
+Reference = Annotated[str, Field(max_length=40), AfterValidator(_reference)]
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubmissionPayload(Message):
+    """``submission.create``: one citizen's finished form."""
+
+    id: Uuid7
+    reference: Reference
+    form_id: Name
+    form_version: Annotated[str, Field(min_length=1, max_length=40)]
+    language: Annotated[str, Field(min_length=2, max_length=35)]
+    answers: dict[Name, JsonValue]
+    submitted_at: Timestamp
+
+
+class SubmissionCreate(Message):
+    id: Uuid7
+    seq: Annotated[int, Field(ge=1)]
+    kind: Literal["submission.create"]
+    created_at: Timestamp
+    payload: SubmissionPayload
+
+
+#: Every kind a change can have; a union discriminated by ``kind`` once there are more.
+WireChange = SubmissionCreate
+PAYLOADS: dict[str, type[Message]] = {"submission.create": SubmissionPayload}
+
+
+class PushRequest(Message):
+    protocol: Literal[1]
+    kiosk_id: Uuid7
+    changes: Annotated[list[WireChange], Field(min_length=1, max_length=5000)]
+
+    @model_validator(mode="after")
+    def _contiguous(self) -> PushRequest:
+        for before, after in zip(self.changes, self.changes[1:], strict=False):
+            if after.seq != before.seq + 1:
+                raise ValueError(f"changes: seq {after.seq} does not follow {before.seq}")
+        if len({change.id for change in self.changes}) != len(self.changes):
+            raise ValueError("changes: the same change id appears twice")
+        return self
+
+
+Status = Literal["applied", "duplicate", "refused"]
+
+
+class Result(Message):
+    id: str
+    status: Status
+    reason: str | None = None
+
+
+class PushResponse(Message):
+    acked_through: int
+    results: list[Result]
+
+
+class EnrollRequest(Message):
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class EnrollResponse(Message):
+    kiosk_id: str
+    code: str
+    name: str
+    token: str
+
+
+def check_payload(kind: str, payload: dict[str, Any]) -> None:
+    """Raise ValueError unless ``payload`` is what central accepts for ``kind``."""
+    model = PAYLOADS.get(kind)
+    if model is None:
+        raise ValueError(f"kind: unknown change kind {kind!r}")
+    try:
+        model.model_validate(payload)
+    except ValidationError as error:
+        raise ValueError(f"payload of {kind}: {_describe(error)}") from None
+
+
+def fingerprint(change: WireChange) -> str:
+    """SHA-256 of the change's canonical JSON: same content, same fingerprint."""
+    return hashlib.sha256(canonical(change.model_dump(mode="json")).encode()).hexdigest()
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode(message: BaseModel | dict[str, Any]) -> bytes:
+    """gzip'd canonical JSON of ``message``."""
+    data = message.model_dump(mode="json") if isinstance(message, BaseModel) else message
+    return gzip.compress(canonical(data).encode(), compresslevel=6)
+
+
+def inflate(body: bytes, encoding: str | None, limit: int) -> bytes:
+    """The body as sent before compression, refused once it would pass ``limit`` bytes."""
+    encoding = (encoding or "identity").strip().lower()
+    if encoding == "identity":
+        if len(body) > limit:
+            raise Problem(TOO_LARGE, limit=limit)
+        return body
+    if encoding != "gzip":
+        raise Problem(MALFORMED_BATCH, reason=f"unsupported Content-Encoding {encoding!r}")
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        raise Problem(MALFORMED_BATCH, reason="the body is not valid gzip") from None
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise Problem(TOO_LARGE, limit=limit)
+    if not inflater.eof:
+        raise Problem(MALFORMED_BATCH, reason="the gzip stream is truncated")
+    if inflater.unused_data:
+        raise Problem(MALFORMED_BATCH, reason="there is data after the gzip stream")
+    return data
+
+
+def parse_push(body: bytes, encoding: str | None, limit: int) -> PushRequest:
+    """A validated push request, or a ``malformed_batch``/``body_too_large`` problem."""
+    try:
+        return PushRequest.model_validate_json(inflate(body, encoding, limit))
+    except ValidationError as error:
+        raise Problem(MALFORMED_BATCH, reason=_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors(include_url=False)[:MAX_ERRORS_NAMED]:
+        where = ".".join(str(part) for part in item["loc"])
+        message = "not valid JSON" if item["type"] == "json_invalid" else item["msg"]
+        parts.append(f"{where}: {message}" if where else message)
+    more = error.error_count() - MAX_ERRORS_NAMED
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def parse_response(data: bytes) -> PushResponse:
+    """Central's answer to a push; ValueError when it is not one."""
+    try:
+        return PushResponse.model_validate_json(data)
+    except ValidationError as error:
+        raise ValueError(_describe(error)) from None

@@ -1,0 +1,142 @@
+"""The citizen's journey through the kiosk's routes, in process, against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from forms.library import DEFAULT_DIRECTORY, load_directory
+from tests.citizen import complete, csrf_token, valid_answer
+
+DEFINITIONS = load_directory(DEFAULT_DIRECTORY)
+HTMX = {"HX-Request": "true", "HX-Target": "main#main", "HX-Request-Type": "partial"}
+
+
+def _first(client, form_id="birth-certificate"):
+    page = client.get(f"/forms/{form_id}")
+    return client.post(f"/forms/{form_id}/start", data={"csrftoken": csrf_token(page.text)})
+
+
+def test_home_lists_every_service(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    for definition in DEFINITIONS.values():
+        assert f'href="/forms/{definition.id}"' in page.text
+        assert definition.title.get("en", definition.default_language) in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "<script>" not in page.text and " style=" not in page.text
+
+
+def test_a_whole_form_is_stored_with_its_outbox_row(client, settings):
+    definition = DEFINITIONS["birth-certificate"]
+    client.follow_redirects = True
+    ref = complete(client, definition)
+    assert ref.startswith("K01-")
+    db = sqlite3.connect(settings.data / "kiosk.db")
+    row = db.execute("SELECT id, answers, change_id FROM submissions WHERE reference = ?", (ref,))
+    submission_id, answers, change_id = row.fetchone()
+    assert set(json.loads(answers)) == {field.name for field in definition.fields}
+    payload = db.execute("SELECT payload FROM outbox WHERE change_id = ?", (change_id,)).fetchone()
+    assert json.loads(payload[0])["id"] == submission_id
+    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_the_first_question_shows_progress_and_a_back_link(client):
+    page = client.get(_first(client).url.path)
+    total = len(DEFINITIONS["birth-certificate"].fields)
+    assert f"Question 1 of {total}" in page.text
+    assert 'href="/forms/birth-certificate"' in page.text
+
+
+def test_a_wrong_answer_gets_an_error_summary_and_keeps_what_was_typed(client):
+    definition = DEFINITIONS["pension-support"]
+    page = _first(client, definition.id)
+    number = next(f for f in definition.fields if f.type == "integer")
+    url = f"/forms/{definition.id}/questions/{number.name}"
+    response = client.post(url, data={"csrftoken": csrf_token(page.text), "answer": "lots"})
+    assert response.status_code == 422
+    assert 'class="error-summary"' in response.text
+    assert "Enter a whole number" in response.text
+    assert 'value="lots"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert response.text.count("<title>Error:") == 1
+
+
+def test_htmx_gets_only_the_question_area(client):
+    page = _first(client)
+    fragment = client.get(page.url.path, headers=HTMX)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and "<title>" in fragment.text
+    assert 'class="question__heading"' in fragment.text
+    restore = client.get(page.url.path, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text
+
+
+def test_htmx_answer_redirects_to_the_next_fragment(client):
+    definition = DEFINITIONS["birth-certificate"]
+    page = _first(client, definition.id)
+    first = definition.fields[0]
+    response = client.post(
+        page.url.path,
+        data={"csrftoken": csrf_token(page.text), **valid_answer(first)},
+        headers=HTMX,
+    )
+    assert response.url.path.endswith(f"/questions/{definition.fields[1].name}")
+    assert "<html" not in response.text
+    assert "Question 2 of" in response.text
+
+
+def test_a_post_without_the_csrf_token_is_refused(client):
+    _first(client)
+    response = client.post("/forms/birth-certificate/start", data={"nothing": "here"})
+    assert response.status_code == 403
+    assert "open for too long" in response.text
+
+
+def test_unknown_form_and_question_are_404_pages(client):
+    assert client.get("/forms/no-such-form").status_code == 404
+    _first(client)
+    missing = client.get("/forms/birth-certificate/questions/no_such_question")
+    assert missing.status_code == 404
+    assert "no question" in missing.text
+
+
+def test_an_oversized_body_is_refused_with_413(client, settings):
+    page = _first(client)
+    big = "x" * (settings.max_body + 1)
+    response = client.post(page.url.path, data={"csrftoken": csrf_token(page.text), "answer": big})
+    assert response.status_code == 413
+    assert "too large" in response.text
+
+
+def test_questions_without_a_draft_go_back_to_the_start_page(client):
+    client.follow_redirects = False
+    first = DEFINITIONS["birth-certificate"].fields[0].name
+    response = client.get(f"/forms/birth-certificate/questions/{first}")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/forms/birth-certificate"
+
+
+def test_a_receipt_is_only_shown_to_the_session_that_submitted(client, settings):
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["pension-support"])
+    assert client.get(f"/receipts/{ref}").status_code == 200
+    client.cookies.clear()
+    assert client.get(f"/receipts/{ref}").status_code == 404
+
+
+def test_submitting_with_a_missing_answer_returns_to_check_with_errors(client):
+    definition = DEFINITIONS["birth-certificate"]
+    page = _first(client, definition.id)
+    response = client.post(
+        f"/forms/{definition.id}/submit", data={"csrftoken": csrf_token(page.text)}
+    )
+    assert response.status_code == 422
+    assert 'class="error-summary"' in response.text
+
+
+def test_healthz_reports_the_outbox(client):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["outbox"]["pending"] == 0
+    assert body["kiosk"] == "K01"

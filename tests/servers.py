@@ -1,0 +1,98 @@
+"""Real fieldkiosk processes on free loopback ports, for end-to-end and browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+
+FIELDKIOSK = [sys.executable, "-m", "kiosk.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def environment() -> dict[str, str]:
+    """The test process's environment without any FIELDKIOSK_ setting leaking in."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("FIELDKIOSK_")}
+
+
+def run(args: Sequence[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """``fieldkiosk ARGS`` to completion, output captured."""
+    return subprocess.run(
+        [*FIELDKIOSK, *args],
+        env={**environment(), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@dataclass
+class Server:
+    """A fieldkiosk server process; ``url`` answers ``/healthz`` once :meth:`start` returns."""
+
+    args: list[str]
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> Server:
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen(
+            [*FIELDKIOSK, *self.args, "--host", "127.0.0.1", "--port", str(self.port)],
+            env=environment(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.args[0]} exited: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx2.get(self.url + "/healthz", timeout=1).status_code < 500:
+                    return self
+            except httpx2.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.args[0]} did not answer in {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+def central(data: Path, port: int | None = None) -> Server:
+    return Server(["central", "--data", str(data)], port or free_port(), data.parent / "central.log")
+
+
+def enroll_code(central_data: Path, name: str) -> str:
+    result = run(["central", "add-kiosk", name, "--data", str(central_data)])
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def kiosk(data: Path, central_url: str, *extra: str, port: int | None = None) -> Server:
+    args = ["kiosk", "--data", str(data), "--central", central_url, *extra]
+    return Server(args, port or free_port(), data.parent / f"{data.name}.log")

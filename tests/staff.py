@@ -1,0 +1,37 @@
+"""A central staff member signed in over HTTP, for tests that read central's API."""
+
+from __future__ import annotations
+
+import httpx2
+
+from tests import servers
+from tests.citizen import csrf_token
+
+EMAIL = "reviewer@example.org"
+PASSWORD = "correct horse battery staple"
+
+
+def add(central_data: str, email: str = EMAIL, password: str = PASSWORD) -> None:
+    result = servers.run(
+        ["central", "add-user", email, "--role", "reviewer", "--data", central_data],
+        FIELDKIOSK_PASSWORD=password,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def signed_in(central_url: str, email: str = EMAIL, password: str = PASSWORD) -> httpx2.Client:
+    client = httpx2.Client(base_url=central_url, follow_redirects=True, timeout=10)
+    page = client.get("/sign-in")
+    response = client.post(
+        "/sign-in",
+        data={"csrftoken": csrf_token(page.text), "email": email, "password": password},
+    )
+    assert response.status_code == 200 and "/sign-in" not in str(response.url), response.text
+    return client
+
+
+def submissions(client: httpx2.Client) -> list[dict]:
+    response = client.get("/api/v1/submissions", params={"limit": 1000})
+    response.raise_for_status()
+    body = response.json()
+    return body["submissions"] if isinstance(body, dict) else body
