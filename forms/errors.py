@@ -46,6 +46,9 @@ class FieldError:
         if set(self.params) != set(expected):
             raise ValueError(f"{self.code!r} needs details {expected}, got {tuple(self.params)}")
 
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "params": dict(self.params)}
 

@@ -17,7 +17,9 @@ import argparse
 import getpass
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,7 +86,7 @@ def _add_user(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     from sync import identity
-    from sync.agent import Agent, CentralUnreachable
+    from sync.agent import Agent
     from sync.settings import SyncRunSettings
 
     settings = load(SyncRunSettings, args)
@@ -93,15 +95,16 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"fieldkiosk sync: {settings.data} holds no enrolled kiosk", file=sys.stderr)
         return 2
     agent = Agent(settings, me, settings.data / "kiosk.db")
-    if not settings.once:
-        agent.run_forever()
-        return 0
-    try:
+    if settings.once:
         report = agent.drain_once()
-    except CentralUnreachable as error:
-        print(f"fieldkiosk sync: central can't be reached: {error}", file=sys.stderr)
-        return 1
-    print(f"{report.sent} changes sent, everything acknowledged.", file=sys.stderr)
+        print(f"{report.sent} changes sent; everything is acknowledged.", file=sys.stderr)
+        return 0
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    agent.start()
+    stopping.wait()
+    agent.stop()
     return 0
 
 

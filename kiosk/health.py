@@ -18,7 +18,7 @@ async def healthz(request: Request) -> JSONResponse:
         database = "ok"
     except Exception as error:  # noqa: BLE001 - a health check reports, it does not raise
         depth, oldest, database = None, None, f"error: {type(error).__name__}"
-    agent = state.agent.status.as_dict() if state.agent else {"running": False}
+    agent = state.agent.status.as_json() if state.agent else {"running": False}
     body = {
         "status": "ok" if database == "ok" else "degraded",
         "version": version("fieldkiosk"),

@@ -22,6 +22,7 @@ from kiosk.drafts import Draft
 from kiosk.rendering import render
 from sync import reference
 from sync.problems import UNKNOWN_FORM, UNKNOWN_QUESTION, UNKNOWN_SUBMISSION, Problem
+from sync.responses import is_htmx
 
 WIDGETS = {
     "text": "text",
@@ -143,8 +144,32 @@ async def answer(request: Request) -> Response:
     drafts.save_answer(_db(request), draft, field.name, result)
     following = definition.next_name(field.name)
     if following is None or request.query_params.get("change"):
-        return _see_other(_check_url(definition))
-    return _see_other(_question_url(definition, following))
+        return _advance(request, definition, session, draft, None)
+    return _advance(request, definition, session, draft, definition.field(following))
+
+
+def _advance(
+    request: Request,
+    definition: FormDefinition,
+    session: sessions.Session,
+    draft: Draft,
+    following: Field | None,
+) -> Response:
+    """To the next question (or to check answers when ``following`` is None).
+
+    Without JavaScript: a 303 redirect. With htmx: the next page's fragment in this same
+    response, saving a round trip, with ``HX-Push-Url`` so the address bar follows.
+    """
+    url = _question_url(definition, following.name) if following else _check_url(definition)
+    if not is_htmx(request):
+        return _see_other(url)
+    if following is None:
+        response = _check_page(request, definition, session.language, draft, {})
+    else:
+        value = _shown(following, draft.answers.get(following.name))
+        response = _question_page(request, definition, following, session.language, value, None)
+    response.headers["hx-push-url"] = url
+    return response
 
 
 def _raw(field: Field, form: Any) -> Any:

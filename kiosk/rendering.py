@@ -50,14 +50,16 @@ def render(
     env: Environment = request.app.state.templates
     language = context.get("language") or request.app.state.settings.language
     page = env.get_template(template).render(
-        request=request,
-        fragment=is_htmx(request),
-        language=language,
-        direction=locales.direction(language),
-        locale=Locale.parse(language),
-        translations=locales.translations(language),
-        csrftoken=request.scope.get("csrftoken", lambda: ""),
-        **context,
+        {
+            "request": request,
+            "fragment": is_htmx(request),
+            "direction": locales.direction(language),
+            "locale": Locale.parse(language),
+            "translations": locales.translations(language),
+            "csrftoken": request.scope.get("csrftoken", lambda: ""),
+            **context,
+            "language": language,
+        }
     )
     response = HTMLResponse(page, status_code=status_code)
     response.headers["cache-control"] = "no-store"

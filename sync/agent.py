@@ -82,7 +82,7 @@ class Agent:
         self.settings = settings
         self.identity = identity
         self.db_path = Path(db_path)
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -175,8 +175,7 @@ class Agent:
                 raise
         self._failures, self._last_error, self._last_success = 0, None, clock.now()
         if report.sent:
-            log.info("sync agent: delivered %d changes in %d batches", report.sent,
-                     report.batches)
+            log.info("sync agent: delivered %d changes in %d batches", report.sent, report.batches)
         return report
 
     def _push_all(self, conn: sqlite3.Connection) -> DrainReport:
@@ -192,15 +191,20 @@ class Agent:
                     answer = self._push(client, batch)
                 except _Gap as gap:
                     if rewound or gap.expected > batch[0].seq:
-                        raise self._refused(f"sequence gap, central expects {gap.expected}")
+                        reason = f"sequence gap, central expects {gap.expected}"
+                        raise self._refused(reason) from None
                     log.warning("sync agent: central expects %d; resending", gap.expected)
                     outbox.rewind(conn, gap.expected - 1)
                     rewound = True
                     continue
                 self._settle(conn, batch, answer, tally)
         return DrainReport(
-            tally["batches"], tally["sent"], tally["applied"], tally["duplicate"],
-            tally["refused"], outbox.acked_through(conn),
+            tally["batches"],
+            tally["sent"],
+            tally["applied"],
+            tally["duplicate"],
+            tally["refused"],
+            outbox.acked_through(conn),
         )
 
     def _settle(
@@ -218,8 +222,11 @@ class Agent:
 
     def _push(self, client: httpx2.Client, batch: list[outbox.Change]) -> protocol.PushResponse:
         body = protocol.encode(
-            {"protocol": protocol.VERSION, "kiosk_id": self.identity.kiosk_id,
-             "changes": [change.to_wire() for change in batch]}
+            {
+                "protocol": protocol.VERSION,
+                "kiosk_id": self.identity.kiosk_id,
+                "changes": [change.to_wire() for change in batch],
+            }
         )
         headers = {"content-type": "application/json", "content-encoding": "gzip"}
         try:

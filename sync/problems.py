@@ -35,7 +35,9 @@ def _kind(code: str, status: int, message: str) -> Kind:
 
 NOT_FOUND = _kind("not_found", 404, N_("There is nothing at this address."))
 METHOD_NOT_ALLOWED = _kind("method_not_allowed", 405, N_("This address does not accept that."))
-TOO_LARGE = _kind("body_too_large", 413, N_("What was sent is too large (the limit is {limit} bytes)."))
+TOO_LARGE = _kind(
+    "body_too_large", 413, N_("What was sent is too large (the limit is {limit} bytes).")
+)
 MALFORMED_BODY = _kind("malformed_body", 400, N_("What was sent could not be read: {reason}."))
 CSRF_FAILED = _kind(
     "csrf_failed", 403, N_("This page was open for too long. Go back to the start and try again.")
@@ -57,7 +59,9 @@ ENROLL_INVALID = _kind(
 SIGN_IN_REQUIRED = _kind("sign_in_required", 401, N_("Sign in to see this page."))
 SIGN_IN_FAILED = _kind("sign_in_failed", 401, N_("That email address and password do not match."))
 FORBIDDEN = _kind("forbidden", 403, N_("Your role does not allow this."))
-INVALID_QUERY = _kind("invalid_query", 400, N_("The “{name}” in the address is not valid: {reason}."))
+INVALID_QUERY = _kind(
+    "invalid_query", 400, N_("The “{name}” in the address is not valid: {reason}.")
+)
 CENTRAL_UNREACHABLE = _kind(
     "central_unreachable", 503, N_("Central at {url} could not be reached: {reason}.")
 )

@@ -63,9 +63,7 @@ class CentralSettings(Settings):
         ge=1024,
         description="Largest sync batch accepted once decompressed, in bytes",
     )
-    session_hours: int = Field(
-        12, ge=1, le=24 * 30, description="Hours a staff sign-in lasts"
-    )
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="Hours a staff sign-in lasts")
     insecure_cookies: bool = Field(
         False,
         description="Send staff cookies over plain HTTP even when not listening on loopback"

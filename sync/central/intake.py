@@ -24,7 +24,7 @@ from typing import Any
 
 from sync import clock, protocol
 from sync.central import submissions
-from sync.central.kiosks import Kiosk
+from sync.central.fleet import Kiosk
 from sync.database import transaction
 from sync.problems import MALFORMED_BATCH, SEQUENCE_GAP, Problem
 from sync.protocol import PushRequest, PushResponse, Result, WireChange
@@ -110,16 +110,22 @@ def _kind_checks(
     ]
 
 
-def _store(
-    conn: sqlite3.Connection, kiosk: Kiosk, verdicts: list[_Verdict], stamp: str
-) -> None:
+def _store(conn: sqlite3.Connection, kiosk: Kiosk, verdicts: list[_Verdict], stamp: str) -> None:
     applied = [v for v in verdicts if v.status == "applied"]
     conn.executemany(
         "INSERT INTO changes (id, kiosk_id, seq, kind, created_at, sha256, payload, received_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (v.change.id, kiosk.id, v.change.seq, v.change.kind, v.change.created_at,
-             v.fingerprint, protocol.canonical(v.change.payload.model_dump(mode="json")), stamp)
+            (
+                v.change.id,
+                kiosk.id,
+                v.change.seq,
+                v.change.kind,
+                v.change.created_at,
+                v.fingerprint,
+                protocol.canonical(v.change.payload.model_dump(mode="json")),
+                stamp,
+            )
             for v in applied
         ],
     )
@@ -131,8 +137,15 @@ def _store(
         "INSERT OR IGNORE INTO refused_changes (change_id, kiosk_id, seq, sha256, reason, change,"
         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (v.change.id, kiosk.id, v.change.seq, v.fingerprint, v.reason,
-             protocol.canonical(v.change.model_dump(mode="json")), stamp)
+            (
+                v.change.id,
+                kiosk.id,
+                v.change.seq,
+                v.fingerprint,
+                v.reason,
+                protocol.canonical(v.change.model_dump(mode="json")),
+                stamp,
+            )
             for v in verdicts
             if v.status == "refused"
         ],

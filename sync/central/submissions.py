@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sync import reference
-from sync.central.kiosks import Kiosk
+from sync.central.fleet import Kiosk
 from sync.protocol import SubmissionCreate
 
 KIND = "submission.create"
@@ -64,9 +64,18 @@ def insert(
         "INSERT INTO submissions (id, reference, kiosk_id, change_id, form_id, form_version,"
         " language, answers, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (c.payload.id, c.payload.reference, kiosk.id, c.id, c.payload.form_id,
-             c.payload.form_version, c.payload.language,
-             json.dumps(c.payload.answers, ensure_ascii=False), c.payload.submitted_at, stamp)
+            (
+                c.payload.id,
+                c.payload.reference,
+                kiosk.id,
+                c.id,
+                c.payload.form_id,
+                c.payload.form_version,
+                c.payload.language,
+                json.dumps(c.payload.answers, ensure_ascii=False),
+                c.payload.submitted_at,
+                stamp,
+            )
             for c in changes
         ],
     )

@@ -36,7 +36,7 @@ def test_a_whole_form_is_stored_with_its_outbox_row(client, settings):
     row = db.execute("SELECT id, answers, change_id FROM submissions WHERE reference = ?", (ref,))
     submission_id, answers, change_id = row.fetchone()
     assert set(json.loads(answers)) == {field.name for field in definition.fields}
-    payload = db.execute("SELECT payload FROM outbox WHERE change_id = ?", (change_id,)).fetchone()
+    payload = db.execute("SELECT payload FROM outbox WHERE id = ?", (change_id,)).fetchone()
     assert json.loads(payload[0])["id"] == submission_id
     assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
 
@@ -72,7 +72,7 @@ def test_htmx_gets_only_the_question_area(client):
     assert "<html" in restore.text
 
 
-def test_htmx_answer_redirects_to_the_next_fragment(client):
+def test_htmx_answer_answers_with_the_next_fragment(client):
     definition = DEFINITIONS["birth-certificate"]
     page = _first(client, definition.id)
     first = definition.fields[0]
@@ -81,7 +81,9 @@ def test_htmx_answer_redirects_to_the_next_fragment(client):
         data={"csrftoken": csrf_token(page.text), **valid_answer(first)},
         headers=HTMX,
     )
-    assert response.url.path.endswith(f"/questions/{definition.fields[1].name}")
+    assert response.status_code == 200 and not response.history
+    next_url = f"/forms/{definition.id}/questions/{definition.fields[1].name}"
+    assert response.headers["hx-push-url"] == next_url
     assert "<html" not in response.text
     assert "Question 2 of" in response.text
 

@@ -1,4 +1,5 @@
-"""Kiosks known to central: created by staff, enrolled once, then authenticated per push.
+"""The fleet: kiosks known to central, added by staff, enrolled once, then authenticated
+on every push. ``add_kiosk`` and ``renew_code`` are what the command line calls.
 
 Enrollment codes and tokens are stored only as SHA-256 digests. Both are random and
 high-entropy (a code is 12 characters from 31, about 59 bits, and lives for hours; a
@@ -11,10 +12,12 @@ import hashlib
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from uuid6 import uuid7
 
 from sync import clock, reference
+from sync.central import storage
 from sync.database import transaction
 from sync.problems import (
     ENROLL_INVALID,
@@ -61,6 +64,27 @@ def _compact(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
+def add_kiosk(data_dir: Path, name: str, hours: float) -> tuple[Kiosk, str]:
+    """Register a kiosk called ``name``: it and its one-time enrollment code, valid ``hours``.
+
+    Raises ``kiosk_name_taken`` or ``kiosk_invalid`` (print ``problem.text()``).
+    """
+    conn = storage.open_database(data_dir)
+    try:
+        return create(conn, name, hours)
+    finally:
+        conn.close()
+
+
+def renew_code(data_dir: Path, name: str, hours: float) -> str:
+    """A fresh enrollment code for a kiosk that has not enrolled yet (its code expired)."""
+    conn = storage.open_database(data_dir)
+    try:
+        return renew_enrollment(conn, name, hours)
+    finally:
+        conn.close()
+
+
 def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, str]:
     """A new kiosk, numbered after the last one, and its one-time enrollment code."""
     name = " ".join(name.split())
@@ -74,8 +98,15 @@ def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, st
         conn.execute(
             "INSERT INTO kiosks (id, code, name, number, enrollment_sha256,"
             " enrollment_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (str(uuid7()), reference.kiosk_code(number), name, number,
-             digest(_compact(enrollment)), clock.later(hours), stamp),
+            (
+                str(uuid7()),
+                reference.kiosk_code(number),
+                name,
+                number,
+                digest(_compact(enrollment)),
+                clock.later(hours),
+                stamp,
+            ),
         )
         kiosk = _one(conn, "name = ?", name)
     assert kiosk is not None

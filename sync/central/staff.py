@@ -1,14 +1,19 @@
-"""Central's staff: an email, an Argon2id password hash and a role."""
+"""Central's staff: an email, an Argon2id password hash and a role (any role can read).
+
+``add_user`` is what the command line calls.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from sync import clock
+from sync.central import storage
 from sync.database import transaction
 from sync.problems import SIGN_IN_FAILED, USER_EXISTS, USER_INVALID, Problem
 
@@ -25,6 +30,15 @@ class User:
     id: int
     email: str
     role: str
+
+
+def add_user(data_dir: Path, email: str, password: str, role: str) -> User:
+    """A staff member who can sign in; raises ``user_exists`` or ``user_invalid``."""
+    conn = storage.open_database(data_dir)
+    try:
+        return create(conn, email, password, role)
+    finally:
+        conn.close()
 
 
 def create(conn: sqlite3.Connection, email: str, password: str, role: str) -> User:

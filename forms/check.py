@@ -1,0 +1,93 @@
+"""Checking a directory of form definitions before kiosks use it.
+
+Backs ``fieldkiosk forms check``: every problem is a :class:`Finding` that prints as
+``file: location: message``. Errors make a definition unusable; warnings (a missing
+translation, a file name that does not match the form id) do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from forms.errors import DefinitionError
+from forms.library import DEFAULT_DIRECTORY, SUFFIX, definition_files, load_definition
+from forms.schema import FormDefinition
+from forms.text import YES_NO
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file; ``location`` is a path such as ``fields.3.choices``."""
+
+    file: str
+    location: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.file, self.location, self.message) if part)
+
+
+def check_directory(path: Path | str = DEFAULT_DIRECTORY) -> list[Finding]:
+    """Every problem in the definitions of a directory, file by file in name order."""
+    path = Path(path)
+    if not path.is_dir():
+        return [Finding(str(path), "", "is not a directory")]
+    files = definition_files(path)
+    if not files:
+        return [Finding(str(path), "", f"has no form definitions (*{SUFFIX})", "warning")]
+    findings: list[Finding] = []
+    owners: dict[str, str] = {}
+    for file in files:
+        findings += _check_file(file, owners)
+    return findings
+
+
+def check_definition(definition: FormDefinition, file: str) -> list[Finding]:
+    """The warnings about a definition that loaded: translations and naming."""
+    findings = []
+    if file and file != f"{definition.id}{SUFFIX}":
+        message = f"{definition.id!r} does not match the file name {file!r}"
+        findings.append(Finding(file, "id", message, "warning"))
+    for location, message in _translation_gaps(definition):
+        findings.append(Finding(file, location, message, "warning"))
+    return findings
+
+
+def _check_file(file: Path, owners: dict[str, str]) -> list[Finding]:
+    try:
+        definition = load_definition(file)
+    except DefinitionError as error:
+        return [Finding(error.file, location, message) for location, message in error.problems]
+    findings = check_definition(definition, file.name)
+    if definition.id in owners:
+        message = f"{definition.id!r} is already used by {owners[definition.id]}"
+        findings.insert(0, Finding(file.name, "id", message))
+    else:
+        owners[definition.id] = file.name
+    return findings
+
+
+def _translation_gaps(definition: FormDefinition) -> list[tuple[str, str]]:
+    languages, default = definition.languages, definition.default_language
+    gaps = []
+    for location, text in definition.texts():
+        missing = text.missing(languages, default)
+        if missing:
+            gaps.append((location, f"has no text in {_codes(missing)}"))
+        unknown = [code for code in text.written_in(default) if code not in languages]
+        if unknown:
+            gaps.append((location, f"has text in {_codes(unknown)}, which languages does not list"))
+    for index, field in enumerate(definition.fields):
+        unknown = YES_NO[True].missing(languages, default) if field.type == "yes_no" else []
+        if unknown:
+            gaps.append((f"fields.{index}.type", f"yes_no has no words for {_codes(unknown)}"))
+    return gaps
+
+
+def _codes(languages: list[str]) -> str:
+    return ", ".join(repr(code) for code in languages)
