@@ -53,13 +53,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> Server:
-        handle = self.log.open("ab")
-        self.process = subprocess.Popen(
-            [*FIELDKIOSK, *self.args, "--host", "127.0.0.1", "--port", str(self.port)],
-            env=environment(),
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
+        with self.log.open("ab") as handle:
+            self.process = subprocess.Popen(
+                [*FIELDKIOSK, *self.args, "--host", "127.0.0.1", "--port", str(self.port)],
+                env=environment(),
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

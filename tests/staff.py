@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import httpx2
 
 from tests import servers
@@ -19,19 +22,22 @@ def add(central_data: str, email: str = EMAIL, password: str = PASSWORD) -> None
     assert result.returncode == 0, result.stderr
 
 
-def signed_in(central_url: str, email: str = EMAIL, password: str = PASSWORD) -> httpx2.Client:
-    client = httpx2.Client(base_url=central_url, follow_redirects=True, timeout=10)
-    page = client.get("/sign-in")
-    response = client.post(
-        "/sign-in",
-        data={"csrftoken": csrf_token(page.text), "email": email, "password": password},
-    )
-    assert response.status_code == 200 and "/sign-in" not in str(response.url), response.text
-    return client
+@contextmanager
+def signed_in(
+    central_url: str, email: str = EMAIL, password: str = PASSWORD
+) -> Iterator[httpx2.Client]:
+    with httpx2.Client(base_url=central_url, follow_redirects=True, timeout=10) as client:
+        page = client.get("/sign-in")
+        response = client.post(
+            "/sign-in",
+            data={"csrftoken": csrf_token(page.text), "email": email, "password": password},
+        )
+        assert response.status_code == 200 and "/sign-in" not in str(response.url), response.text
+        yield client
 
 
 def submissions(client: httpx2.Client) -> list[dict]:
-    response = client.get("/api/v1/submissions", params={"limit": 1000})
+    response = client.get("/api/v1/submissions", params={"limit": 500})
     response.raise_for_status()
     body = response.json()
     return body["submissions"] if isinstance(body, dict) else body

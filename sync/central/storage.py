@@ -11,7 +11,7 @@ FILENAME = "central.db"
 
 MIGRATIONS = [
     sql(
-        "2026-11-21-kiosks",
+        "2026-11-21-central",
         """
         CREATE TABLE kiosks (
             id TEXT PRIMARY KEY,
@@ -25,12 +25,8 @@ MIGRATIONS = [
             high_water INTEGER NOT NULL DEFAULT 0,
             last_contact TEXT,
             created_at TEXT NOT NULL
-        )
-        """,
-    ),
-    sql(
-        "2026-11-21-changes",
-        """
+        );
+
         CREATE TABLE changes (
             id TEXT PRIMARY KEY,
             kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
@@ -52,12 +48,8 @@ MIGRATIONS = [
             change TEXT NOT NULL,
             received_at TEXT NOT NULL,
             UNIQUE (change_id, sha256)
-        )
-        """,
-    ),
-    sql(
-        "2026-11-21-submissions",
-        """
+        );
+
         CREATE TABLE submissions (
             id TEXT PRIMARY KEY,
             reference TEXT NOT NULL UNIQUE,
@@ -70,12 +62,8 @@ MIGRATIONS = [
             submitted_at TEXT NOT NULL,
             received_at TEXT NOT NULL
         );
-        CREATE INDEX submissions_newest ON submissions (submitted_at DESC, reference DESC)
-        """,
-    ),
-    sql(
-        "2026-11-21-users",
-        """
+        CREATE INDEX submissions_newest ON submissions (submitted_at DESC, reference DESC);
+
         CREATE TABLE users (
             id INTEGER PRIMARY KEY,
             email TEXT NOT NULL UNIQUE COLLATE NOCASE,

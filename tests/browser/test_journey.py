@@ -45,11 +45,11 @@ def _complete(page, form_id: str) -> str:
 
 
 def _arrives(central_url: str, reference: str) -> bool:
-    client = staff.signed_in(central_url)
-    for _ in range(100):
-        if client.get(f"/api/v1/submissions/{reference}").status_code == 200:
-            return True
-        time.sleep(0.1)
+    with staff.signed_in(central_url) as client:
+        for _ in range(100):
+            if client.get(f"/api/v1/submissions/{reference}").status_code == 200:
+                return True
+            time.sleep(0.1)
     return False
 
 

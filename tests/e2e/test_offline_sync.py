@@ -43,15 +43,15 @@ def test_submissions_made_offline_reach_central_exactly_once(tmp_path):
 
 
 def _wait_for(central_url: str, count: int, timeout: float = 30.0) -> list[dict]:
-    client = staff.signed_in(central_url)
     deadline = time.monotonic() + timeout
     rows: list[dict] = []
-    while time.monotonic() < deadline:
-        rows = staff.submissions(client)
-        if len(rows) >= count:
-            time.sleep(1.5)  # a late duplicate would show up now
-            return staff.submissions(client)
-        time.sleep(0.2)
+    with staff.signed_in(central_url) as client:
+        while time.monotonic() < deadline:
+            rows = staff.submissions(client)
+            if len(rows) >= count:
+                time.sleep(1.5)  # a late duplicate would show up now
+                return staff.submissions(client)
+            time.sleep(0.2)
     raise AssertionError(f"central has {len(rows)} of {count} submissions after {timeout}s")
 
 

@@ -69,7 +69,9 @@ class Kiosk:
 
 @pytest.fixture
 def central_settings(tmp_path: Path) -> CentralSettings:
-    return CentralSettings(data=tmp_path / "central", max_body=1024 * 1024, max_batch=4 * 1024 * 1024)
+    return CentralSettings(
+        data=tmp_path / "central", max_body=1024 * 1024, max_batch=4 * 1024 * 1024
+    )
 
 
 @pytest.fixture

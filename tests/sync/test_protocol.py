@@ -65,4 +65,6 @@ def test_batches_must_be_contiguous():
 def test_check_payload():
     protocol.check_payload("submission.create", wire_change(1)["payload"])
     with pytest.raises(ValueError, match="submitted_at"):
-        protocol.check_payload("submission.create", {**wire_change(1)["payload"], "submitted_at": "yesterday"})
+        protocol.check_payload(
+            "submission.create", {**wire_change(1)["payload"], "submitted_at": "yesterday"}
+        )

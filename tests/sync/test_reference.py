@@ -45,7 +45,9 @@ def test_every_substitution_exhaustively():
                 assert reference.normalise(made[:position] + wrong + made[position + 1 :]) is None
 
 
-@pytest.mark.parametrize("text", ["", "K01", "K01-0004-X", "01-00042-X", "K01-00000-0", "K01-000042-Z"])
+@pytest.mark.parametrize(
+    "text", ["", "K01", "K01-0004-X", "01-00042-X", "K01-00000-0", "K01-000042-Z"]
+)
 def test_not_references(text):
     assert reference.normalise(text) is None
 

@@ -1,0 +1,30 @@
+"""Central's migrations: each applies once, in name order."""
+
+from __future__ import annotations
+
+from sync.central import storage
+from sync.database import connect, migrate
+
+
+def test_migrations_apply_in_order_once(tmp_path):
+    conn = connect(tmp_path / "central.db")
+    names = [m.name for m in storage.MIGRATIONS]
+    assert names == sorted(names) == ["2026-11-21-central"]
+    assert migrate(conn, storage.MIGRATIONS) == names
+    assert migrate(conn, storage.MIGRATIONS) == []
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"kiosks", "changes", "refused_changes", "submissions", "users"} <= tables
+
+
+def test_secrets_are_private_and_kept(central_settings):
+    from starlette.testclient import TestClient
+
+    from sync.central.app import create_app
+
+    create_app(central_settings)
+    for name in ("csrf.key", "session.key"):
+        path = central_settings.data / name
+        assert path.stat().st_mode & 0o777 == 0o600
+    first = (central_settings.data / "session.key").read_text()
+    with TestClient(create_app(central_settings)):
+        assert (central_settings.data / "session.key").read_text() == first
