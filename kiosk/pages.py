@@ -76,10 +76,15 @@ def _check_url(definition: FormDefinition) -> str:
 async def home(request: Request) -> Response:
     session = sessions.current(_db(request), request)
     language = _language(request, session)
-    definitions = sorted(request.app.state.definitions.values(), key=lambda d: d.id)
-    context = _context(request, None, language)
-    context["t"] = lambda text: text.get(language, None) if text else ""
-    return render(request, "home.html", {**context, "definitions": definitions})
+    services = [
+        {
+            "id": definition.id,
+            "title": definition.title.get(language, definition.default_language),
+            "description": definition.description.get(language, definition.default_language),
+        }
+        for definition in sorted(request.app.state.definitions.values(), key=lambda d: d.id)
+    ]
+    return render(request, "home.html", {"language": language, "services": services})
 
 
 async def start_page(request: Request) -> Response:

@@ -50,7 +50,7 @@ class AgentStatus:
     last_success: str | None
     last_error: dict[str, Any] | None
     failures: int
-    pending: int
+    pending: int | None
     oldest_pending: str | None
 
     def as_json(self) -> dict[str, Any]:
@@ -122,11 +122,15 @@ class Agent:
 
     @property
     def status(self) -> AgentStatus:
-        conn = connect(self.db_path)
+        depth: int | None
         try:
-            depth, oldest = outbox.stats(conn)
-        finally:
-            conn.close()
+            conn = connect(self.db_path)
+            try:
+                depth, oldest = outbox.stats(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:  # a health check reports, it does not raise
+            depth, oldest = None, None
         running = self._thread is not None and self._thread.is_alive()
         return AgentStatus(
             running, self._last_success, self._last_error, self._failures, depth, oldest
@@ -158,7 +162,11 @@ class Agent:
         except Exception as error:  # the thread outlives anything one drain can raise
             log.exception("sync agent: unexpected %s", type(error).__name__)
             self._failures += 1
-            self._last_error = {"code": "internal", "message": type(error).__name__}
+            self._last_error = {
+                "at": clock.now(),
+                "code": "internal",
+                "message": type(error).__name__,
+            }
             return False
         return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import uuid
 import zlib
 from typing import Annotated, Any, Literal
@@ -51,6 +52,20 @@ def _reference(text: str) -> str:
     return text
 
 
+def _finite(answers: dict[str, Any]) -> dict[str, Any]:
+    """JSON has no NaN or infinity; refuse the numbers Python's parser lets through."""
+    stack: list[Any] = [answers]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("numbers must be finite")
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return answers
+
+
 Timestamp = Annotated[str, Field(max_length=40), AfterValidator(_timestamp)]
 Uuid7 = Annotated[str, Field(max_length=36), AfterValidator(_uuid7)]
 Reference = Annotated[str, Field(max_length=40), AfterValidator(_reference)]
@@ -69,7 +84,7 @@ class SubmissionPayload(Message):
     form_id: Name
     form_version: Annotated[str, Field(min_length=1, max_length=40)]
     language: Annotated[str, Field(min_length=2, max_length=35)]
-    answers: dict[Name, JsonValue]
+    answers: Annotated[dict[Name, JsonValue], AfterValidator(_finite)]
     submitted_at: Timestamp
 
 

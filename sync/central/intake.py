@@ -115,19 +115,7 @@ def _store(conn: sqlite3.Connection, kiosk: Kiosk, verdicts: list[_Verdict], sta
     conn.executemany(
         "INSERT INTO changes (id, kiosk_id, seq, kind, created_at, sha256, payload, received_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                v.change.id,
-                kiosk.id,
-                v.change.seq,
-                v.change.kind,
-                v.change.created_at,
-                v.fingerprint,
-                protocol.canonical(v.change.payload.model_dump(mode="json")),
-                stamp,
-            )
-            for v in applied
-        ],
+        [_change_row(kiosk, v, stamp) for v in applied],
     )
     for kind, (_, insert) in KINDS.items():
         of_kind = [v.change for v in applied if v.change.kind == kind]
@@ -136,20 +124,29 @@ def _store(conn: sqlite3.Connection, kiosk: Kiosk, verdicts: list[_Verdict], sta
     conn.executemany(
         "INSERT OR IGNORE INTO refused_changes (change_id, kiosk_id, seq, sha256, reason, change,"
         " received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                v.change.id,
-                kiosk.id,
-                v.change.seq,
-                v.fingerprint,
-                v.reason,
-                protocol.canonical(v.change.model_dump(mode="json")),
-                stamp,
-            )
-            for v in verdicts
-            if v.status == "refused"
-        ],
+        [_refused_row(kiosk, v, stamp) for v in verdicts if v.status == "refused"],
     )
+
+
+def _change_row(kiosk: Kiosk, verdict: _Verdict, stamp: str) -> tuple[Any, ...]:
+    change = verdict.change
+    payload = protocol.canonical(change.payload.model_dump(mode="json"))
+    return (
+        change.id,
+        kiosk.id,
+        change.seq,
+        change.kind,
+        change.created_at,
+        verdict.fingerprint,
+        payload,
+        stamp,
+    )
+
+
+def _refused_row(kiosk: Kiosk, verdict: _Verdict, stamp: str) -> tuple[Any, ...]:
+    change = verdict.change
+    whole = protocol.canonical(change.model_dump(mode="json"))
+    return (change.id, kiosk.id, change.seq, verdict.fingerprint, verdict.reason, whole, stamp)
 
 
 def _known(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:

@@ -44,12 +44,11 @@ def _when(stamp: str | None) -> str:
 
 
 def _answer(value: Any) -> str:
+    """An answer as text (the template words true and false in the reader's language)."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
         return ", ".join(_answer(item) for item in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

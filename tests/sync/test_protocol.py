@@ -68,3 +68,12 @@ def test_check_payload():
         protocol.check_payload(
             "submission.create", {**wire_change(1)["payload"], "submitted_at": "yesterday"}
         )
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-1e999"])
+def test_answers_must_be_real_json_numbers(number):
+    change = json.dumps(batch(KIOSK, [wire_change(1)])).replace(
+        '"children": 2', f'"children": {number}'
+    )
+    with pytest.raises(Problem, match="malformed_batch"):
+        protocol.parse_push(change.encode(), None, 1 << 20)

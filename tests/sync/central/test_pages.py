@@ -69,7 +69,9 @@ def test_sign_out_needs_csrf_and_ends_the_session(staff_client):
 
 
 def test_list_and_detail_show_a_submission(staff_client, kiosk):
-    change = wire_change(1, answers={"full_name": "<b>Amina</b>", "languages": ["en", "fr"]})
+    change = wire_change(
+        1, answers={"full_name": "<b>Amina</b>", "languages": ["en", "fr"], "agree": True}
+    )
     kiosk.push(staff_client, [change])
     ref = change["payload"]["reference"]
     listing = staff_client.get("/submissions")
@@ -78,7 +80,7 @@ def test_list_and_detail_show_a_submission(staff_client, kiosk):
     detail = staff_client.get(f"/submissions/{ref.lower()}")
     assert detail.status_code == 200
     assert "&lt;b&gt;Amina&lt;/b&gt;" in detail.text and "<b>Amina" not in detail.text
-    assert "en, fr" in detail.text
+    assert "en, fr" in detail.text and ">Yes<" in detail.text
     assert detail.headers["cache-control"] == "no-store"
 
 
