@@ -18,7 +18,7 @@ test: $(VENV)/.installed-test translations-compiled $(CHROMIUM)
 	$(BIN)/pytest
 
 ## bench: print the performance figures (see README)
-bench: $(VENV)/.installed-test translations-compiled
+bench: $(VENV)/.installed-test translations-compiled /usr/bin/wrk
 	$(BIN)/python -m tests.bench
 
 ## lint: ruff and mypy
@@ -53,6 +53,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 $(CHROMIUM):
 	$(APT) update
 	$(APT) install -y --no-install-recommends chromium fonts-noto-core
+
+/usr/bin/wrk:
+	$(APT) update
+	$(APT) install -y --no-install-recommends wrk
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
