@@ -45,7 +45,9 @@ def problem_response(request: Request, problem: Problem) -> Response:
     session = sessions.current(request.app.state.db, request)
     language = session.language if session else request.app.state.settings.language
     message = problem.text(locales.translations(language).gettext)
-    return render(request, "problem.html", {"language": language, "message": message}, problem.status)
+    return render(
+        request, "problem.html", {"language": language, "message": message}, problem.status
+    )
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -120,4 +122,3 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.agent = agent
     app.state.kick = agent.kick if agent else lambda: None
     return app
-

@@ -140,9 +140,7 @@ async def answer(request: Request) -> Response:
     result = parse_answer(field, raw, date.today())
     if isinstance(result, FieldError):
         gettext = locales.translations(session.language).gettext
-        error = messages.describe(
-            result.code, result.params, field.type, gettext, session.language
-        )
+        error = messages.describe(result.code, result.params, field.type, gettext, session.language)
         response = _question_page(request, definition, field, session.language, raw, error, 422)
         response.headers["hx-push-url"] = "false"
         return response
@@ -334,9 +332,11 @@ async def receipt(request: Request) -> Response:
         raise Problem(UNKNOWN_SUBMISSION, reference=request.path_params["reference"])
     definition = request.app.state.definitions.get(submission.form_id)
     context = _context(request, definition, session.language)
-    next_steps = context["t"](getattr(definition, "what_happens_next", None)) or locales.translations(
-        session.language
-    ).gettext("The office will look at your answers. Use your reference number to check progress.")
+    next_steps = context["t"](
+        getattr(definition, "what_happens_next", None)
+    ) or locales.translations(session.language).gettext(
+        "The office will look at your answers. Use your reference number to check progress."
+    )
     return render(
         request,
         "receipt.html",
@@ -348,4 +348,3 @@ async def receipt(request: Request) -> Response:
             "submitted_at": formatting.moment(submission.submitted_at, session.language),
         },
     )
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from starlette.requests import Request
@@ -55,7 +54,6 @@ def render(
             "request": request,
             "fragment": is_htmx(request),
             "direction": locales.direction(language),
-            "locale": Locale.parse(language),
             "translations": locales.translations(language),
             "csrftoken": request.scope.get("csrftoken", lambda: ""),
             **context,

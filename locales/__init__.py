@@ -6,7 +6,7 @@ every ``<lang>/LC_MESSAGES/messages.po`` and compiles them to ``.mo``.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -19,15 +19,16 @@ DEFAULT = "en"
 LANGUAGES = ("en",)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> NullTranslations:
     """The compiled catalogue for ``language``; English (the source) when there is none."""
     return Translations.load(str(DIRECTORY), [language], DOMAIN)
 
 
+@cache
 def direction(language: str) -> str:
     """``rtl`` or ``ltr``, as the ``dir`` attribute wants it."""
-    return Locale.parse(language).character_order == "right-to-left" and "rtl" or "ltr"
+    return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
 
 
 def native_name(language: str) -> str:

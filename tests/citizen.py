@@ -25,7 +25,11 @@ def valid_answer(field: Field) -> dict[str, str]:
     """Form data a widget of this field would post for a valid answer."""
     if field.type == "date":
         day = _valid_day(field)
-        return {"answer-day": str(day.day), "answer-month": str(day.month), "answer-year": str(day.year)}
+        return {
+            "answer-day": str(day.day),
+            "answer-month": str(day.month),
+            "answer-year": str(day.year),
+        }
     if field.type in {"integer", "decimal"}:
         low = Decimal(str(field.min)) if field.min is not None else Decimal(1)
         return {"answer": str(int(low) + 1 if field.type == "integer" else low + Decimal("1.5"))}

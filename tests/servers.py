@@ -84,7 +84,9 @@ class Server:
 
 
 def central(data: Path, port: int | None = None) -> Server:
-    return Server(["central", "--data", str(data)], port or free_port(), data.parent / "central.log")
+    return Server(
+        ["central", "--data", str(data)], port or free_port(), data.parent / "central.log"
+    )
 
 
 def enroll_code(central_data: Path, name: str) -> str:
