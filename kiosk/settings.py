@@ -6,10 +6,8 @@ from pathlib import Path
 
 from pydantic import Field
 
-import forms
+from forms.library import DEFAULT_DIRECTORY as DEFAULT_FORMS
 from sync.settings import AgentSettings
-
-DEFAULT_FORMS = Path(forms.__file__).resolve().parent / "definitions"
 
 
 class KioskSettings(AgentSettings):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field, HttpUrl, model_validator
 
+from forms.library import DEFAULT_DIRECTORY
 from sync.options import Settings
 
 
@@ -49,6 +50,7 @@ class SyncRunSettings(AgentSettings):
 class CentralSettings(Settings):
     """``fieldkiosk central``."""
 
+    forms: Path = Field(DEFAULT_DIRECTORY, description="Directory of form definitions (YAML)")
     host: str = Field("127.0.0.1", min_length=1, description="Address to listen on")
     port: int = Field(8100, ge=0, le=65535, description="Port to listen on")
     data: Path = Field(Path("var/central"), description="Central's data directory")

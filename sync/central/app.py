@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from forms.library import load_directory
 from sync import keyfile, protocol
 from sync.central import api, pages, storage
 from sync.central.access import SIGN_IN_PATH
@@ -57,7 +58,7 @@ def create_app(settings: CentralSettings) -> Starlette:
         middleware=_middleware(settings, data, secure),
         exception_handlers={Problem: handle, HTTPException: handle},
     )
-    app.state.central = Central(settings)
+    app.state.central = Central(settings, load_directory(settings.forms))
     return app
 
 

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sync.central import access, api, paging, staff, submissions
+from sync.central import access, answers, api, paging, staff, submissions
 from sync.central.rendering import page
 from sync.central.state import Central, of
 from sync.problems import SIGN_IN_FAILED, Problem
@@ -67,4 +67,11 @@ def submission_list(request: Request) -> Response:
 
 def submission_detail(request: Request) -> Response:
     access.require_user(request)
-    return page(request, "submission.html", {"submission": api.find(request)})
+    submission = api.find(request)
+    definition = of(request).definitions.get(submission.form_id)
+    context = {
+        "submission": submission,
+        "title": answers.title(definition, submission.form_id),
+        "rows": answers.rows(definition, submission.answers),
+    }
+    return page(request, "submission.html", context)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.requests import Request
 
+from forms.schema import FormDefinition
 from sync.central import storage
 from sync.database import connect
 from sync.settings import CentralSettings
@@ -18,6 +19,7 @@ from sync.settings import CentralSettings
 @dataclass(frozen=True)
 class Central:
     settings: CentralSettings
+    definitions: dict[str, FormDefinition] = field(default_factory=dict)
 
     @property
     def db_path(self) -> Path:

@@ -115,3 +115,25 @@ def test_static_css_is_served(client):
 )
 def test_next_never_leaves_the_site(target):
     assert safe_next(target) == "/submissions"
+
+
+def test_detail_reads_answers_through_the_form_definition(staff_client, kiosk):
+    change = wire_change(
+        1,
+        answers={
+            "whose_certificate": "my_child",
+            "full_name": "Amina Okafor",
+            "copies": 2,
+            "left_over": "kept",
+        },
+    )
+    kiosk.push(staff_client, [change])
+    detail = staff_client.get(f"/submissions/{change['payload']['reference']}").text
+    order = [
+        detail.index(text)
+        for text in ("Who is the birth certificate for", "What is the full name", "How many copies")
+    ]
+    assert order == sorted(order), "questions follow the form's order"
+    assert "My child" in detail and "my_child" not in detail
+    assert "left_over" in detail and ">kept<" in detail
+    assert "Request a copy of a birth certificate" in detail
