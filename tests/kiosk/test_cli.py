@@ -1,0 +1,76 @@
+"""The ``fieldkiosk`` command as users and deploy scripts run it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.cli import main
+from sync import identity, outbox
+from sync.database import connect, migrate, transaction
+from tests import servers
+
+
+def test_a_bad_setting_stops_start_up_naming_field_and_value(tmp_path, capsys):
+    assert main(["central", "--port", "70000", "--data", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "port: Input should be less than or equal to 65535 (got '70000')" in error
+
+
+def test_settings_come_from_the_environment_too(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("FIELDKIOSK_BATCH_SIZE", "0")
+    assert main(["sync", "--once", "--data", str(tmp_path)]) == 2
+    assert "batch_size: Input should be greater than or equal to 1 (got '0')" in (
+        capsys.readouterr().err
+    )
+
+
+def test_forms_check_passes_on_the_demo_forms(capsys):
+    assert main(["forms", "check"]) == 0
+    assert "0 errors" in capsys.readouterr().err
+
+
+def test_forms_check_names_file_and_field(tmp_path, capsys):
+    (tmp_path / "broken.yaml").write_text(
+        "id: broken\nversion: '1'\ntitle: Broken\ndescription: Broken form\n"
+        "fields:\n  - name: age\n    type: integer\n    label: Age\n    min: 10\n    max: 5\n"
+    )
+    assert main(["forms", "check", "--forms", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "broken.yaml: fields.0.min: error: min (10) is greater than max (5)" in out
+
+
+def test_sync_once_without_enrollment_says_so(tmp_path, capsys):
+    assert main(["sync", "--once", "--data", str(tmp_path)]) == 2
+    assert "no enrolled kiosk" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_sync_once_exit_codes_follow_central(tmp_path):
+    central = servers.central(tmp_path / "central").start()
+    data = tmp_path / "kiosk"
+    try:
+        identity.enroll(data, central.url, servers.enroll_code(tmp_path / "central", "Shop"))
+        _queue(data, 3)
+        result = servers.run(["sync", "--once", "--data", str(data)])
+        assert result.returncode == 0, result.stderr
+        assert "3 changes sent" in result.stderr
+    finally:
+        central.stop()
+    _queue(data, 1)
+    result = servers.run(["sync", "--once", "--data", str(data), "--request-timeout", "2"])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert central.url in result.stderr
+
+
+def _queue(data, count):
+    from kiosk.migrations import MIGRATIONS
+    from tests.bench import _submission
+
+    db = connect(data / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
+    start = db.execute("SELECT count(*) FROM outbox").fetchone()[0] + 1
+    with transaction(db):
+        for n in range(count):
+            outbox.enqueue(db, "submission.create", _submission("K01", start + n))
+    db.close()

@@ -1,0 +1,49 @@
+"""SQLite as both sides open it, and the migration runner, on real database files."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.migrations import MIGRATIONS as KIOSK
+from sync import outbox
+from sync.database import Migration, connect, migrate, sql, transaction
+
+
+def test_connections_use_wal_and_a_busy_timeout(tmp_path):
+    db = connect(tmp_path / "x.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_the_kiosk_schema_migrates_once(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    applied = migrate(db, [*outbox.MIGRATIONS, *KIOSK])
+    assert applied == [m.name for m in [*outbox.MIGRATIONS, *KIOSK]]
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == []
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"outbox", "sessions", "drafts", "submissions", "counters"} <= tables
+
+
+def test_a_failing_migration_leaves_no_trace(tmp_path):
+    db = connect(tmp_path / "x.db")
+    good = sql("2026-01-01-good", "CREATE TABLE a (x INTEGER)")
+
+    def broken(conn):
+        conn.execute("CREATE TABLE b (x INTEGER)")
+        raise RuntimeError("half-way")
+
+    with pytest.raises(RuntimeError):
+        migrate(db, [good, Migration("2026-01-02-broken", broken)])
+    names = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    assert names == {"2026-01-01-good"}
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'b'").fetchone() is None
+
+
+def test_a_transaction_rolls_back_on_error(tmp_path):
+    db = connect(tmp_path / "x.db")
+    db.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(ZeroDivisionError), transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        1 / 0  # noqa: B018
+    assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 0

@@ -1,0 +1,48 @@
+"""The README stays true: every setting and every command it promises exists, and
+every setting that exists is in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import parser
+from kiosk.settings import KioskSettings
+from sync.options import env_name
+from sync.settings import CentralSettings, SyncRunSettings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+MODELS = [KioskSettings, CentralSettings, SyncRunSettings]
+
+
+@pytest.mark.parametrize(
+    "name", sorted({name for model in MODELS for name in model.model_fields}), ids=str
+)
+def test_every_setting_is_documented(name):
+    assert f"`{env_name(name)}`" in README
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_setting_has_help_text(model):
+    assert all(field.description for field in model.model_fields.values())
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["kiosk", "--help"],
+        ["central", "--help"],
+        ["central", "add-kiosk", "--help"],
+        ["central", "add-user", "--help"],
+        ["sync", "--help"],
+        ["forms", "check", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_every_documented_command_exists(command, capsys):
+    assert f"fieldkiosk {command[0]}" in README
+    with pytest.raises(SystemExit) as exit_:
+        parser().parse_args(command)
+    assert exit_.value.code == 0
+    assert "FIELDKIOSK_" in capsys.readouterr().out or command[0] == "forms"
