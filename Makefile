@@ -30,7 +30,7 @@ lint: $(VENV)/.installed-test
 ## translations: extract messages, update every catalogue, compile
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --omit-header .
-	for po in locales/*/LC_MESSAGES/messages.po; do \
+	for po in $$(ls locales/*/LC_MESSAGES/messages.po 2>/dev/null); do \
 	  $(BIN)/pybabel update -i locales/messages.pot -o "$$po" -l "$$(basename $$(dirname $$(dirname $$po)))" --no-fuzzy-matching --omit-header; done
 	$(MAKE) translations-compiled
 
