@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
@@ -58,6 +58,11 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return problem_response(request, from_status(exc.status_code))
+
+
+async def _on_start_again(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, pages.StartAgain)
+    return RedirectResponse(exc.url, status_code=303)
 
 
 async def _csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
@@ -111,7 +116,11 @@ def create_app(settings: KioskSettings) -> Starlette:
             Middleware(BodyLimit, limit=settings.max_body, respond=problem_response),
             Middleware(asgi_csrf, signing_secret=secret, send_csrf_failed=_csrf_failed),
         ],
-        exception_handlers={Problem: _on_problem, HTTPException: _on_http},
+        exception_handlers={
+            Problem: _on_problem,
+            HTTPException: _on_http,
+            pages.StartAgain: _on_start_again,
+        },
         lifespan=lifespan,
     )
     app.state.settings = settings
