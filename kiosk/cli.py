@@ -43,7 +43,7 @@ def _kiosk(args: argparse.Namespace) -> int:
         log.warning("already enrolled as kiosk %s; ignoring --enroll", known.code)
     elif settings.enroll:
         me = identity.enroll(settings.data, str(settings.central), settings.enroll)
-        log.warning("enrolled as kiosk %s (%s)", me.code, me.name)
+        log.info("enrolled as kiosk %s (%s)", me.code, me.name)
     try:
         app = create_app(settings)
     except NotEnrolled as error:
