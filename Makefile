@@ -14,7 +14,7 @@ run: $(VENV)/.installed translations-compiled
 	bash deploy/demo.sh
 
 ## test: install test needs (Debian's chromium included) and run the whole suite
-test: $(VENV)/.installed-test translations-compiled $(CHROMIUM)
+test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-ng
 	$(BIN)/pytest
 
 ## bench: print the performance figures (see README)
@@ -52,7 +52,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 $(CHROMIUM):
 	$(APT) update
-	$(APT) install -y --no-install-recommends chromium fonts-noto-core
+	$(APT) install -y --no-install-recommends chromium fonts-noto-core fonts-dejavu-core libfribidi0
+
+/usr/bin/espeak-ng:
+	$(APT) update
+	$(APT) install -y --no-install-recommends espeak-ng fonts-noto-core fonts-dejavu-core libfribidi0
 
 /usr/bin/wrk:
 	$(APT) update

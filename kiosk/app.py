@@ -20,7 +20,8 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, pages, sessions
+from kiosk import health, pages, sessions, status
+from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
 from kiosk.settings import KioskSettings
@@ -83,7 +84,9 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/questions/{name}", pages.answer, methods=["POST"]),
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
+        Route("/status", status.status),
         Route("/receipts/{reference}", pages.receipt),
+        Route("/receipts/{reference}/print", pages.print_again, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -97,13 +100,19 @@ def create_app(settings: KioskSettings) -> Starlette:
     database = settings.data / "kiosk.db"
     db = connect(database)
     migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
-    agent = None if settings.no_sync else Agent(settings, me, database)
+    devices = open_devices(settings)
+    agent = (
+        None
+        if settings.no_sync
+        else Agent(settings, me, database, report=lambda: [h.as_json() for h in devices.health()])
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if agent:
             agent.start()
-        yield
+        async with light_follows_sync(devices, agent):
+            yield
         if agent:
             agent.stop()
 
@@ -129,5 +138,6 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.templates = environment()
     app.state.definitions = load_directory(settings.forms)
     app.state.agent = agent
+    app.state.devices = devices
     app.state.kick = agent.kick if agent else lambda: None
     return app

@@ -19,6 +19,7 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception as error:  # noqa: BLE001 - a health check reports, it does not raise
         depth, oldest, database = None, None, f"error: {type(error).__name__}"
     agent = state.agent.status.as_json() if state.agent else {"running": False}
+    devices = [health.as_json() for health in state.devices.health()]
     body = {
         "status": "ok" if database == "ok" else "degraded",
         "version": version("fieldkiosk"),
@@ -27,5 +28,6 @@ async def healthz(request: Request) -> JSONResponse:
         "outbox": {"pending": depth, "oldest_pending": oldest},
         "sync": agent,
         "forms": len(state.definitions),
+        "devices": devices,
     }
     return JSONResponse(body, status_code=200 if database == "ok" else 503)

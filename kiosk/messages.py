@@ -39,3 +39,19 @@ def describe(
     message = gettext(MESSAGES.get(code, MESSAGES["required"]))
     shown = formatting.day if code in DATE_CODES else formatting.number
     return message % {key: shown(value, language) for key, value in params.items()}
+
+
+PRINTER_FAULTS = {
+    "paper_out": N_("The printer is out of paper."),
+    "cover_open": N_("The printer's cover is open."),
+    "offline": N_("The printer is not working at the moment."),
+    "busy": N_("The printer is busy."),
+}
+
+
+def printer_problem(code: str | None, gettext: Callable[[str], str]) -> str | None:
+    """What to tell the citizen when their receipt did not print, or None when it did."""
+    if code is None:
+        return None
+    problem = gettext(PRINTER_FAULTS.get(code, PRINTER_FAULTS["offline"]))
+    return problem + " " + gettext("Here is your reference on screen instead.")

@@ -39,4 +39,11 @@ MIGRATIONS = [
         )
         """,
     ),
+    sql(
+        "2026-11-22-receipt-printing",
+        """
+        ALTER TABLE submissions ADD COLUMN printed_at TEXT;
+        ALTER TABLE submissions ADD COLUMN print_fault TEXT
+        """,
+    ),
 ]

@@ -18,7 +18,7 @@ import locales
 from forms.errors import FieldError
 from forms.schema import Field, FormDefinition
 from forms.validation import parse_answer, validate_answers
-from kiosk import drafts, formatting, messages, screens, sessions, submissions
+from kiosk import drafts, formatting, messages, receipts, screens, sessions, submissions
 from kiosk.drafts import Draft
 from kiosk.rendering import render
 from sync import reference
@@ -185,15 +185,33 @@ async def submit(request: Request) -> Response:
     kiosk_code = request.app.state.identity.code
     submission = submissions.submit(_db(request), kiosk_code, journey.draft, journey.language)
     request.app.state.kick()
+    printer = request.app.state.devices.printer
+    await receipts.print_receipt(
+        _db(request), printer, submission, journey.definition, journey.language
+    )
     return _see_other(f"/receipts/{submission.reference}")
 
 
-async def receipt(request: Request) -> Response:
+def _own_submission(request: Request) -> tuple[submissions.Submission, sessions.Session]:
+    """The submission named in the path, if this browser's session made it."""
     ref = reference.normalise(request.path_params["reference"]) or ""
     submission = submissions.find(_db(request), ref)
     session = sessions.current(_db(request), request)
     if submission is None or session is None or submission.session_id != session.id:
         raise Problem(UNKNOWN_SUBMISSION, reference=request.path_params["reference"])
+    return submission, session
+
+
+async def print_again(request: Request) -> Response:
+    submission, session = _own_submission(request)
+    definition = request.app.state.definitions.get(submission.form_id)
+    printer = request.app.state.devices.printer
+    await receipts.print_receipt(_db(request), printer, submission, definition, session.language)
+    return _see_other(f"/receipts/{submission.reference}")
+
+
+async def receipt(request: Request) -> Response:
+    submission, session = _own_submission(request)
     definition = request.app.state.definitions.get(submission.form_id)
     page = screens.context(definition, session.language)
     fallback = locales.translations(session.language).gettext(
@@ -209,5 +227,8 @@ async def receipt(request: Request) -> Response:
             "submission": submission,
             "next_steps": page["t"](what_next) or fallback,
             "submitted_at": formatting.moment(submission.submitted_at, session.language),
+            "printer_problem": messages.printer_problem(
+                submission.print_fault, locales.translations(session.language).gettext
+            ),
         },
     )

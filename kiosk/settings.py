@@ -21,6 +21,16 @@ class KioskSettings(AgentSettings):
     )
     forms: Path = Field(DEFAULT_FORMS, description="Directory of form definitions (YAML)")
     language: str = Field("en", min_length=2, description="Language the home screen starts in")
+    printer: str = Field(
+        "simulated",
+        description="Receipt printer: simulated, network:HOST[:PORT], usb:VENDOR:PRODUCT"
+        " or serial:DEVICE (see hardware/README.md)",
+    )
+    speech: str = Field("simulated", description="Read-aloud voice: espeak or simulated")
+    scanner: str = Field(
+        "keyboard", description="QR/barcode scanner: keyboard, serial:DEVICE or simulated"
+    )
+    light: str = Field("simulated", description="Status light: simulated, gpio?... or none")
     max_body: int = Field(
         64 * 1024, ge=1024, le=16 * 1024 * 1024, description="Largest request body, in bytes"
     )

@@ -25,12 +25,15 @@ KIND = "submission.create"
 class Submission:
     id: str
     reference: str
+    change_id: str
     session_id: str | None
     form_id: str
     form_version: str
     language: str
     answers: dict[str, Any]
     submitted_at: str
+    printed_at: str | None = None
+    print_fault: str | None = None
 
 
 def _next_number(conn: sqlite3.Connection) -> int:
@@ -44,24 +47,24 @@ def _next_number(conn: sqlite3.Connection) -> int:
 def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: str) -> Submission:
     """Store ``draft`` as a submission, queue it for central and discard the draft."""
     with transaction(conn):
-        submission = Submission(
-            id=str(uuid7()),
-            reference=reference.make(kiosk_code, _next_number(conn)),
-            session_id=draft.session_id,
-            form_id=draft.form_id,
-            form_version=draft.form_version,
-            language=language,
-            answers=draft.answers,
-            submitted_at=now(),
-        )
-        change = outbox.enqueue(conn, KIND, _payload(submission))
+        payload = {
+            "id": str(uuid7()),
+            "reference": reference.make(kiosk_code, _next_number(conn)),
+            "form_id": draft.form_id,
+            "form_version": draft.form_version,
+            "language": language,
+            "answers": draft.answers,
+            "submitted_at": now(),
+        }
+        change = outbox.enqueue(conn, KIND, payload)
+        submission = Submission(**payload, change_id=change.id, session_id=draft.session_id)
         conn.execute(
             "INSERT INTO submissions (id, reference, change_id, session_id, form_id, form_version,"
             " language, answers, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 submission.id,
                 submission.reference,
-                change.id,
+                submission.change_id,
                 submission.session_id,
                 submission.form_id,
                 submission.form_version,
@@ -77,22 +80,10 @@ def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: st
     return submission
 
 
-def _payload(submission: Submission) -> dict[str, Any]:
-    return {
-        "id": submission.id,
-        "reference": submission.reference,
-        "form_id": submission.form_id,
-        "form_version": submission.form_version,
-        "language": submission.language,
-        "answers": submission.answers,
-        "submitted_at": submission.submitted_at,
-    }
-
-
 def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
     row = conn.execute(
-        "SELECT id, reference, session_id, form_id, form_version, language, answers, submitted_at"
-        " FROM submissions WHERE reference = ?",
+        "SELECT id, reference, change_id, session_id, form_id, form_version, language, answers,"
+        " submitted_at, printed_at, print_fault FROM submissions WHERE reference = ?",
         (ref,),
     ).fetchone()
     if row is None:

@@ -15,6 +15,8 @@ import sqlite3
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +80,11 @@ class Agent:
         db_path: Path | str,
         *,
         rng: random.Random | None = None,
+        report: Callable[[], list[dict[str, Any]]] | None = None,
     ) -> None:
+        """``report`` gives the kiosk's device health for the heartbeat sent after each drain."""
         self.settings = settings
+        self._report = report
         self.identity = identity
         self.db_path = Path(db_path)
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
@@ -206,6 +211,8 @@ class Agent:
                     rewound = True
                     continue
                 self._settle(conn, batch, answer, tally)
+            if self._report is not None:
+                self._heartbeat(client, conn)
         return DrainReport(
             tally["batches"],
             tally["sent"],
@@ -227,6 +234,27 @@ class Agent:
         tally.update(batches=1, sent=len(batch))
         if answer.acked_through < batch[-1].seq:
             raise self._refused(f"acknowledged only through {answer.acked_through}")
+
+    def _heartbeat(self, client: httpx2.Client, conn: sqlite3.Connection) -> None:
+        """Tell central how this kiosk is: software, outbox, devices (nothing personal)."""
+        assert self._report is not None
+        depth, oldest = outbox.stats(conn)
+        status = protocol.KioskStatus(
+            software=version("fieldkiosk"),
+            outbox=protocol.OutboxState(pending=depth, oldest_pending=oldest),
+            devices=[protocol.DeviceHealth(**device) for device in self._report()],
+        )
+        try:
+            response = client.post(
+                protocol.STATUS_PATH,
+                content=status.model_dump_json(),
+                headers={"content-type": "application/json"},
+            )
+        except httpx2.HTTPError as error:
+            reason = f"{type(error).__name__}: {error}"[:MAX_REASON]
+            raise Problem(CENTRAL_UNREACHABLE, url=self.identity.central, reason=reason) from None
+        if response.status_code != 204:
+            raise self._refused(f"status report answered HTTP {response.status_code}")
 
     def _push(self, client: httpx2.Client, batch: list[outbox.Change]) -> protocol.PushResponse:
         body = protocol.encode(

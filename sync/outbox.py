@@ -123,3 +123,13 @@ def stats(conn: sqlite3.Connection) -> tuple[int, str | None]:
         " FROM outbox_state AS s WHERE s.id = 1"
     ).fetchone()
     return int(row[0]), row[1]
+
+
+def delivered(conn: sqlite3.Connection, change_id: str) -> bool:
+    """Whether central has acknowledged the change ``change_id``."""
+    row = conn.execute(
+        "SELECT o.seq <= s.acked_through FROM outbox AS o, outbox_state AS s"
+        " WHERE o.id = ? AND s.id = 1",
+        (change_id,),
+    ).fetchone()
+    return bool(row and row[0])

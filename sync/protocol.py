@@ -26,10 +26,12 @@ from pydantic import (
 )
 
 from sync import clock, reference
-from sync.problems import MALFORMED_BATCH, TOO_LARGE, Problem
+from sync.problems import MALFORMED_BATCH, MALFORMED_BODY, TOO_LARGE, Problem
 
 VERSION = 1
 PUSH_PATH = "/api/v1/sync/push"
+STATUS_PATH = "/api/v1/sync/status"
+MAX_STATUS_BYTES = 64 * 1024
 ENROLL_PATH = "/api/v1/enroll"
 MAX_ERRORS_NAMED = 3
 
@@ -188,6 +190,39 @@ def inflate(body: bytes, encoding: str | None, limit: int) -> bytes:
     if inflater.unused_data:
         raise Problem(MALFORMED_BATCH, reason="there is data after the gzip stream")
     return data
+
+
+class DeviceHealth(Message):
+    """One device as the kiosk sees it (``hardware.faults.Health.as_json``)."""
+
+    device: Name
+    backend: str = Field(max_length=100)
+    ok: bool
+    fault: dict[str, str] | None = None
+
+
+class OutboxState(Message):
+    pending: int = Field(ge=0)
+    oldest_pending: str | None = Field(None, max_length=40)
+
+
+class KioskStatus(Message):
+    """``POST /api/v1/sync/status``: the kiosk's heartbeat, sent after every drain."""
+
+    protocol: Literal[1] = 1
+    software: str = Field(max_length=40)
+    outbox: OutboxState
+    devices: list[DeviceHealth] = Field(default_factory=list, max_length=20)
+
+
+def parse_status(body: bytes) -> KioskStatus:
+    """A validated heartbeat, or a ``malformed_body`` problem."""
+    if len(body) > MAX_STATUS_BYTES:
+        raise Problem(TOO_LARGE, limit=MAX_STATUS_BYTES)
+    try:
+        return KioskStatus.model_validate_json(body)
+    except ValidationError as error:
+        raise Problem(MALFORMED_BODY, reason=_describe(error)) from None
 
 
 def parse_push(body: bytes, encoding: str | None, limit: int) -> PushRequest:

@@ -7,7 +7,7 @@ import sqlite3
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from sync import protocol, reference
 from sync.central import fleet, intake, paging, submissions
@@ -48,6 +48,19 @@ async def push(request: Request) -> JSONResponse:
         request.headers.get("content-encoding"),
     )
     return JSONResponse(answer.model_dump(mode="json", exclude_none=True))
+
+
+async def status(request: Request) -> Response:
+    """``POST /api/v1/sync/status``: a kiosk's heartbeat; 204 when recorded."""
+    body = await request.body()
+    await run_in_threadpool(_status, of(request), request.headers.get("authorization"), body)
+    return Response(status_code=204)
+
+
+def _status(central: Central, authorization: str | None, body: bytes) -> None:
+    with central.connect() as conn:
+        kiosk = fleet.authenticate(conn, authorization)
+        fleet.record_status(conn, kiosk, protocol.parse_status(body))
 
 
 def _push(

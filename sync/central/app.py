@@ -41,6 +41,8 @@ def routes() -> list[Route | Mount]:
         Route("/submissions/{reference}", pages.submission_detail),
         Route(protocol.ENROLL_PATH, api.enroll, methods=["POST"]),
         Route(protocol.PUSH_PATH, api.push, methods=["POST"]),
+        Route(protocol.STATUS_PATH, api.status, methods=["POST"]),
+        Route("/kiosks", pages.kiosk_list),
         Route("/api/v1/submissions", api.submission_list),
         Route("/api/v1/submissions/{reference}", api.submission_detail),
         Route("/healthz", api.healthz),

@@ -17,6 +17,7 @@ from pathlib import Path
 from uuid6 import uuid7
 
 from sync import clock, reference
+from sync.protocol import KioskStatus
 from sync.central import storage
 from sync.database import transaction
 from sync.problems import (
@@ -165,3 +166,41 @@ def find(conn: sqlite3.Connection, name: str) -> Kiosk | None:
 def _one(conn: sqlite3.Connection, where: str, value: str) -> Kiosk | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM kiosks WHERE {where}", (value,)).fetchone()  # noqa: S608
     return None if row is None else Kiosk(**dict(row))
+
+
+def record_status(conn: sqlite3.Connection, kiosk: Kiosk, status: KioskStatus) -> None:
+    """Keep the kiosk's latest heartbeat (software, outbox, devices) for the fleet page."""
+    stamp = clock.now()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE kiosks SET status = ?, status_at = ?, last_contact = ? WHERE id = ?",
+            (status.model_dump_json(), stamp, stamp, kiosk.id),
+        )
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    """One kiosk on the fleet page."""
+
+    kiosk: Kiosk
+    status: KioskStatus | None
+    status_at: str | None
+
+    @property
+    def faults(self) -> list[str]:
+        devices = self.status.devices if self.status else []
+        return [f"{d.device}: {d.fault.get('code', 'error')}" for d in devices if d.fault]
+
+
+def fleet(conn: sqlite3.Connection) -> list[FleetRow]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS}, status, status_at FROM kiosks ORDER BY name"
+    ).fetchall()
+    return [
+        FleetRow(
+            Kiosk(*[row[name] for name in _COLUMNS.split(", ")]),
+            KioskStatus.model_validate_json(row["status"]) if row["status"] else None,
+            row["status_at"],
+        )
+        for row in rows
+    ]

@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sync.central import access, answers, api, paging, staff, submissions
+from sync.central import access, answers, api, fleet, paging, staff, submissions
 from sync.central.rendering import page
 from sync.central.state import Central, of
 from sync.problems import SIGN_IN_FAILED, Problem
@@ -75,3 +75,11 @@ def submission_detail(request: Request) -> Response:
         "rows": answers.rows(definition, submission.answers),
     }
     return page(request, "submission.html", context)
+
+
+def kiosk_list(request: Request) -> Response:
+    """The fleet: each kiosk's last contact, outbox, software and devices."""
+    access.require_user(request)
+    with of(request).connect() as conn:
+        rows = fleet.fleet(conn)
+    return page(request, "kiosks.html", {"rows": rows})

@@ -73,6 +73,13 @@ MIGRATIONS = [
         )
         """,
     ),
+    sql(
+        "2026-11-22-kiosk-status",
+        """
+        ALTER TABLE kiosks ADD COLUMN status TEXT;
+        ALTER TABLE kiosks ADD COLUMN status_at TEXT
+        """,
+    ),
 ]
 
 

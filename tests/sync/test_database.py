@@ -47,3 +47,15 @@ def test_a_transaction_rolls_back_on_error(tmp_path):
         db.execute("INSERT INTO t VALUES (1)")
         1 / 0  # noqa: B018
     assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_receipt_printing_upgrades_a_kiosk_database_of_the_previous_shape(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK[:1]])
+    db.execute(
+        "INSERT INTO submissions (id, reference, change_id, form_id, form_version, language,"
+        " answers, submitted_at) VALUES ('s1', 'K01-00001-X', 'c1', 'f', '1', 'en', '{}', 'now')"
+    )
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-receipt-printing"]
+    row = db.execute("SELECT reference, printed_at, print_fault FROM submissions").fetchone()
+    assert tuple(row) == ("K01-00001-X", None, None)

@@ -40,6 +40,7 @@ def test_every_example_parses_as_some_message(body):
         protocol.PushResponse,
         protocol.EnrollRequest,
         protocol.EnrollResponse,
+        protocol.KioskStatus,
     ]
     assert any(_valid(model, data) for model in models), body
 

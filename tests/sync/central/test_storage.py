@@ -9,7 +9,7 @@ from sync.database import connect, migrate
 def test_migrations_apply_in_order_once(tmp_path):
     conn = connect(tmp_path / "central.db")
     names = [m.name for m in storage.MIGRATIONS]
-    assert names == sorted(names) == ["2026-11-21-central"]
+    assert names == sorted(names) == ["2026-11-21-central", "2026-11-22-kiosk-status"]
     assert migrate(conn, storage.MIGRATIONS) == names
     assert migrate(conn, storage.MIGRATIONS) == []
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -28,3 +28,15 @@ def test_secrets_are_private_and_kept(central_settings):
     first = (central_settings.data / "session.key").read_text()
     with TestClient(create_app(central_settings)):
         assert (central_settings.data / "session.key").read_text() == first
+
+
+def test_kiosk_status_upgrades_a_database_of_the_previous_shape(tmp_path):
+    conn = connect(tmp_path / "central.db")
+    migrate(conn, storage.MIGRATIONS[:1])
+    conn.execute(
+        "INSERT INTO kiosks (id, code, name, number, created_at)"
+        " VALUES ('k1', 'K01', 'Library', 1, '2026-11-21T09:00:00.000Z')"
+    )
+    assert migrate(conn, storage.MIGRATIONS) == ["2026-11-22-kiosk-status"]
+    row = conn.execute("SELECT name, status, status_at FROM kiosks").fetchone()
+    assert tuple(row) == ("Library", None, None)
