@@ -45,7 +45,7 @@ def receipt(submission: Submission, definition: FormDefinition | None, language:
         ],
         qr=submission.reference,
         language=language,
-        direction=locales.direction(language),
+        direction="rtl" if locales.direction(language) == "rtl" else "ltr",
         heading=gettext("Your receipt"),
     )
 

@@ -47,7 +47,7 @@ def _next_number(conn: sqlite3.Connection) -> int:
 def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: str) -> Submission:
     """Store ``draft`` as a submission, queue it for central and discard the draft."""
     with transaction(conn):
-        payload = {
+        payload: dict[str, Any] = {
             "id": str(uuid7()),
             "reference": reference.make(kiosk_code, _next_number(conn)),
             "form_id": draft.form_id,

@@ -14,8 +14,8 @@ import random
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import asdict, dataclass
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any

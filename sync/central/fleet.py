@@ -17,7 +17,6 @@ from pathlib import Path
 from uuid6 import uuid7
 
 from sync import clock, reference
-from sync.protocol import KioskStatus
 from sync.central import storage
 from sync.database import transaction
 from sync.problems import (
@@ -28,6 +27,7 @@ from sync.problems import (
     TOKEN_MISSING,
     Problem,
 )
+from sync.protocol import KioskStatus
 
 #: No 0/O, 1/I/L: a code is read off a screen or paper and typed on a kiosk.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -193,9 +193,8 @@ class FleetRow:
 
 
 def fleet(conn: sqlite3.Connection) -> list[FleetRow]:
-    rows = conn.execute(
-        f"SELECT {_COLUMNS}, status, status_at FROM kiosks ORDER BY name"
-    ).fetchall()
+    query = f"SELECT {_COLUMNS}, status, status_at FROM kiosks ORDER BY name"  # noqa: S608
+    rows = conn.execute(query).fetchall()
     return [
         FleetRow(
             Kiosk(*[row[name] for name in _COLUMNS.split(", ")]),
