@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -19,7 +20,7 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception as error:  # noqa: BLE001 - a health check reports, it does not raise
         depth, oldest, database = None, None, f"error: {type(error).__name__}"
     agent = state.agent.status.as_json() if state.agent else {"running": False}
-    devices = [health.as_json() for health in state.devices.health()]
+    devices = [health.as_json() for health in await run_in_threadpool(state.devices.health)]
     body = {
         "status": "ok" if database == "ok" else "degraded",
         "version": version("fieldkiosk"),

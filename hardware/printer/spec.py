@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, get_args
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from escpos.capabilities import CAPABILITIES
 
 from hardware.faults import FaultCode
 from hardware.printer.commands import DEFAULT_PROFILE, paper_width
+from hardware.spec import SpecOptions
 
 KINDS = "simulated, network:HOST[:PORT], usb:VENDOR:PRODUCT or serial:DEVICE"
 NETWORK_PORT = 9100
@@ -43,42 +44,35 @@ class Spec:
     status: bool = True
 
 
-class _Options:
+class _Options(SpecOptions):
     """The ``?name=value&...`` part of a spec; each option is read once, leftovers are errors."""
 
     def __init__(self, query: str, spec: str) -> None:
-        self.spec = spec
-        pairs = parse_qsl(query, keep_blank_values=True)
-        self.values = dict(pairs)
-        if len(self.values) != len(pairs):
-            raise self.error("an option is given twice")
-
-    def error(self, problem: str) -> ValueError:
-        return ValueError(f"printer: {problem} (got {self.spec})")
+        super().__init__("printer", spec, query)
 
     def number(self, name: str, default: float, kind: type = float) -> Any:
-        text = self.values.pop(name, None)
+        text = self.pop(name, None)
         if text is None:
             return default
         try:
             value = kind(text)
         except ValueError:
-            raise self.error(f"{name} must be a number") from None
+            raise self.bad(f"{name} must be a number") from None
         if not 0 < value < float("inf"):
-            raise self.error(f"{name} must be a positive number")
+            raise self.bad(f"{name} must be a positive number")
         return value
 
     def choice(self, name: str, choices: dict[str, Any], default: Any) -> Any:
-        text = self.values.pop(name, None)
+        text = self.pop(name, None)
         if text is None:
             return default
         if text not in choices:
-            raise self.error(f"{name} must be one of {', '.join(choices)}")
+            raise self.bad(f"{name} must be one of {', '.join(choices)}")
         return choices[text]
 
     def finish(self, kind: str) -> None:
-        if self.values:
-            raise self.error(f"unknown option {next(iter(self.values))!r} for {kind}")
+        if self:
+            raise self.bad(f"unknown option {next(iter(self))!r} for {kind}")
 
 
 def parse_spec(spec: str) -> Spec:
@@ -87,7 +81,7 @@ def parse_spec(spec: str) -> Spec:
     kind, _, address = head.partition(":")
     options = _Options(query, spec)
     if kind not in _ADDRESSES:
-        raise options.error(f"expected {KINDS}")
+        raise options.bad(f"expected {KINDS}")
     connection, where = _ADDRESSES[kind](address, options)
     profile = options.choice("profile", _PROFILES, DEFAULT_PROFILE)
     width = _width(options, profile)
@@ -101,7 +95,7 @@ def parse_spec(spec: str) -> Spec:
 
 def _simulated(address: str, options: _Options) -> tuple[dict[str, Any], str]:
     if address:
-        raise options.error("simulated takes no address")
+        raise options.bad("simulated takes no address")
     return {}, "spool"
 
 
@@ -110,9 +104,9 @@ def _network(address: str, options: _Options) -> tuple[dict[str, Any], str]:
         parts = urlsplit(f"//{address}")
         host, port = parts.hostname, parts.port or NETWORK_PORT
     except ValueError:
-        raise options.error("the port must be a number from 1 to 65535") from None
+        raise options.bad("the port must be a number from 1 to 65535") from None
     if not host or parts.path or parts.username:
-        raise options.error("network needs a host, as network:HOST[:PORT]")
+        raise options.bad("network needs a host, as network:HOST[:PORT]")
     timeout = options.number("timeout", TIMEOUT)
     return {"host": host, "port": port, "timeout": timeout}, f"{host}:{port}"
 
@@ -122,9 +116,9 @@ def _usb(address: str, options: _Options) -> tuple[dict[str, Any], str]:
     try:
         vendor, product = (int(part, 16) for part in ids)
     except ValueError:
-        raise options.error("usb needs hexadecimal ids, as usb:VENDOR:PRODUCT") from None
+        raise options.bad("usb needs hexadecimal ids, as usb:VENDOR:PRODUCT") from None
     if not (0 < vendor <= 0xFFFF and 0 < product <= 0xFFFF):
-        raise options.error("usb ids are from 0001 to ffff")
+        raise options.bad("usb ids are from 0001 to ffff")
     timeout_ms = round(options.number("timeout", TIMEOUT) * 1000)
     connection = {"idVendor": vendor, "idProduct": product, "timeout": timeout_ms}
     return connection, f"{vendor:04x}:{product:04x}"
@@ -132,7 +126,7 @@ def _usb(address: str, options: _Options) -> tuple[dict[str, Any], str]:
 
 def _serial(address: str, options: _Options) -> tuple[dict[str, Any], str]:
     if not address:
-        raise options.error("serial needs a device, as serial:/dev/ttyUSB0")
+        raise options.bad("serial needs a device, as serial:/dev/ttyUSB0")
     baudrate = options.number("baudrate", BAUDRATE, int)
     timeout = options.number("timeout", TIMEOUT)
     return {"devfile": address, "baudrate": baudrate, "timeout": timeout}, address
@@ -146,5 +140,5 @@ def _width(options: _Options, profile: str) -> int:
     widest = paper_width(profile)
     width = options.number("width", widest, int)
     if width % 8 or width > widest:
-        raise options.error(f"width must be a multiple of 8 dots, at most {widest} for {profile}")
+        raise options.bad(f"width must be a multiple of 8 dots, at most {widest} for {profile}")
     return int(width)

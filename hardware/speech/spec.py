@@ -11,10 +11,8 @@ be understood is a settings error: ``ValueError``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
-from urllib.parse import parse_qsl
 
-from hardware.faults import FaultCode
+from hardware.spec import SpecOptions
 from hardware.speech.cache import CachedSpeech
 from hardware.speech.espeak import EspeakSpeech
 from hardware.speech.languages import normalised
@@ -34,70 +32,42 @@ def open_speech(spec: str, directory: Path | str | None = None) -> PromptedSpeec
     and recordings are looked up in ``directory/prompts`` unless the spec says otherwise.
     """
     kind, _, query = spec.strip().partition("?")
-    options = _options(query, spec)
+    options = SpecOptions("speech", spec, query)
     if kind == "espeak":
-        voices = _voices(options, spec)
-        _only(options, COMMON | {k for k in options if k.startswith("voice_")}, spec)
+        voices = _voices(options)
+        options.only(COMMON | {k for k in options if k.startswith("voice_")})
         backend: Speech = EspeakSpeech(voices)
     elif kind == "simulated":
-        _only(options, COMMON | {"fault"}, spec)
-        backend = SimulatedSpeech(fault=_fault(options.get("fault"), spec))
+        options.only(COMMON | {"fault"})
+        backend = SimulatedSpeech(fault=options.fault())
     else:
-        raise _bad(f"unknown backend {kind!r}, expected one of {', '.join(KINDS)}", spec)
-    cache = _where(options.get("cache"), directory, "cache", spec)
-    prompts = _where(options.get("prompts"), directory, "prompts", spec)
+        raise options.unknown_kind(kind, KINDS)
+    cache = _where(options, "cache", directory)
+    prompts = _where(options, "prompts", directory)
     if cache is not None:
         backend = CachedSpeech(backend, cache)
     return PromptedSpeech(RecordedPrompts(prompts) if prompts else None, backend)
 
 
-def _where(value: str | None, directory: Path | str | None, name: str, spec: str) -> Path | None:
+def _where(options: SpecOptions, name: str, directory: Path | str | None) -> Path | None:
     """The folder an option names: given, ``off``, or by default ``directory/name``."""
+    value = options.get(name)
     if value == "off":
         return None
     if value == "":
-        raise _bad(f"{name} needs a folder or off", spec)
+        raise options.bad(f"{name} needs a folder or off")
     if value is not None:
         return Path(value)
     return Path(directory) / name if directory is not None else None
 
 
-def _options(query: str, spec: str) -> dict[str, str]:
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
-    except ValueError as error:
-        raise _bad(f"options are not KEY=VALUE&... ({error})", spec) from None
-    options = dict(pairs)
-    if len(options) != len(pairs):
-        raise _bad("an option is given twice", spec)
-    return options
-
-
-def _only(options: dict[str, str], allowed: set[str], spec: str) -> None:
-    unknown = sorted(set(options) - allowed)
-    if unknown:
-        raise _bad(f"unknown option {unknown[0]!r}", spec)
-
-
-def _voices(options: dict[str, str], spec: str) -> dict[str, str]:
+def _voices(options: SpecOptions) -> dict[str, str]:
     """``voice_LANG=VOICE`` options as {LANG: VOICE}."""
     voices = {}
     for key, voice in options.items():
         if key.startswith("voice_"):
             tag = normalised(key.removeprefix("voice_"))
             if tag is None or not voice:
-                raise _bad(f"{key!r} needs a language and a voice: voice_LANG=VOICE", spec)
+                raise options.bad(f"{key!r} needs a language and a voice: voice_LANG=VOICE")
             voices[tag] = voice
     return voices
-
-
-def _fault(code: str | None, spec: str) -> FaultCode | None:
-    if code is None:
-        return None
-    if code not in get_args(FaultCode):
-        raise _bad(f"fault must be one of {', '.join(get_args(FaultCode))}", spec)
-    return code  # type: ignore[return-value]
-
-
-def _bad(problem: str, spec: str) -> ValueError:
-    return ValueError(f"speech: {problem} (got {spec})")
