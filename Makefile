@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test bench lint translations check-forms clean
+.PHONY: run test bench lint translations previews check-forms clean
 
 ## run: install, enroll a demo kiosk, start central on :8100 and the kiosk on :8000 (data in ./var)
 run: $(VENV)/.installed translations-compiled
@@ -37,6 +37,10 @@ translations: $(VENV)/.installed
 translations-compiled: $(VENV)/.installed
 	@for po in $$(ls locales/*/LC_MESSAGES/messages.po 2>/dev/null); do \
 	  $(BIN)/pybabel compile -q -i "$$po" -o "$${po%.po}.mo"; done
+
+## previews: French and Arabic receipts from the simulated printer, as PNG, in var/previews
+previews: $(VENV)/.installed
+	$(BIN)/python -m hardware.printer.preview var/previews
 
 check-forms: $(VENV)/.installed
 	$(BIN)/fieldkiosk forms check

@@ -8,6 +8,8 @@ cannot shape (Arabic, or any character outside CP858) goes as one raster image.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from escpos.capabilities import get_profile
 from escpos.escpos import Escpos
 
@@ -25,12 +27,40 @@ def paper_width(profile: str) -> int:
     return pixels if isinstance(pixels, int) else WIDTH_80MM
 
 
+#: Typography a code page lacks but whose plain form says the same (locales put a narrow
+#: no-break space before "AM", French writes ’ for an apostrophe).
+PLAIN = str.maketrans(
+    {
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
+
+
+def plain(receipt: Receipt) -> Receipt:
+    """``receipt`` with typographic characters a code page lacks made plain."""
+    return replace(
+        receipt,
+        heading=receipt.heading.translate(PLAIN),
+        service=receipt.service.translate(PLAIN),
+        submitted=receipt.submitted.translate(PLAIN),
+        lines=[(label.translate(PLAIN), value.translate(PLAIN)) for label, value in receipt.lines],
+    )
+
+
 def prints_as_text(receipt: Receipt) -> bool:
     """Whether the printer's own font can print every string of ``receipt``."""
     if receipt.direction != "ltr":
         return False
     try:
-        for text in receipt.texts():
+        for text in plain(receipt).texts():
             text.encode(CODE_PAGE.lower())
     except UnicodeEncodeError:
         return False
@@ -41,7 +71,7 @@ def write_receipt(printer: Escpos, receipt: Receipt, width: int) -> None:
     """Send ``receipt`` to ``printer`` (``width`` dots across the paper) and cut."""
     printer.hw("INIT")
     if prints_as_text(receipt):
-        _write_text(printer, receipt, width)
+        _write_text(printer, plain(receipt), width)
     else:
         printer.image(render_receipt(receipt, width))
     printer.cut()

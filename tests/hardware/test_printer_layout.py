@@ -111,6 +111,17 @@ def test_qr_image_is_about_the_requested_size():
 def test_only_text_the_code_page_can_print_goes_as_text():
     assert prints_as_text(FRENCH)
     assert not prints_as_text(ARABIC)
-    assert not prints_as_text(_with(FRENCH, service="Demande d’asile"))  # ’ is not in CP858
+    assert prints_as_text(_with(FRENCH, service="Demande d’asile"))  # ’ prints as '
+    assert prints_as_text(_with(FRENCH, submitted="21 nov. 2026, 6:10\u202fAM"))
     assert not prints_as_text(_with(FRENCH, service="Заявление"))
     assert not prints_as_text(_with(FRENCH, direction="rtl"))
+
+
+def test_typography_a_code_page_lacks_is_printed_plain():
+    from escpos.printer import Dummy
+
+    from hardware.printer.commands import write_receipt
+
+    printer = Dummy()
+    write_receipt(printer, _with(FRENCH, service="Demande d’asile"), 576)
+    assert b"Demande d'asile" in printer.output

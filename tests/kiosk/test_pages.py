@@ -142,3 +142,36 @@ def test_healthz_reports_the_outbox(client):
     assert body["status"] == "ok"
     assert body["outbox"]["pending"] == 0
     assert body["kiosk"] == "K01"
+
+
+def test_the_status_page_finds_a_reference_however_it_is_typed(client):
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["pension-support"])
+    client.cookies.clear()  # another citizen, later, with only the receipt
+    typed = ref.lower().replace("-", " ")
+    page = client.get("/status", params={"reference": typed})
+    assert page.status_code == 200
+    assert ref in page.text
+    assert DEFINITIONS["pension-support"].title.get("en", "en") in page.text
+    assert "Saved at this kiosk" in page.text
+    assert "Amina" not in page.text, "the status page never shows answers"
+
+
+def test_the_status_page_explains_a_mistyped_reference(client):
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["pension-support"])
+    wrong = ref[:-1] + ("A" if ref[-1] != "A" else "B")
+    page = client.get("/status", params={"reference": wrong})
+    assert page.status_code == 422
+    assert 'class="error-summary"' in page.text and "looks like K01-00042-X" in page.text
+    unknown = client.get("/status", params={"reference": "K09-00001-" + ref[-1]})
+    assert unknown.status_code == 422
+
+
+def test_a_printed_receipt_lands_in_the_simulated_spool(client, settings):
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["birth-certificate"])
+    spool = settings.data / "printer"
+    assert (spool / f"{ref}.png").stat().st_size > 1000
+    assert ref.encode() in (spool / f"{ref}.bin").read_bytes()
+    assert "Your receipt is printing" in client.get(f"/receipts/{ref}").text
