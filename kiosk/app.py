@@ -20,7 +20,7 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, pages, sessions, status
+from kiosk import health, pages, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
@@ -82,6 +82,7 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/start", pages.start, methods=["POST"]),
         Route("/forms/{form_id}/questions/{name}", pages.question),
         Route("/forms/{form_id}/questions/{name}", pages.answer, methods=["POST"]),
+        Route("/forms/{form_id}/questions/{name}/audio", speech.question_audio),
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
         Route("/status", status.status),

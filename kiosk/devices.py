@@ -21,6 +21,7 @@ from kiosk.settings import KioskSettings
 from sync.options import SettingsError
 
 LIGHT_PERIOD = 2.0
+DEVICE_CHECKS = 15  # ask the devices themselves every 15 light periods (30 s)
 
 
 @dataclass
@@ -32,6 +33,10 @@ class Devices:
 
     def health(self) -> list[Health]:
         return [device.health() for device in (self.printer, self.speech, self.scanner, self.light)]
+
+    def failing(self) -> bool:
+        """Whether a device a citizen relies on (printer, speech, scanner) has a fault."""
+        return any(not device.health().ok for device in (self.printer, self.speech, self.scanner))
 
 
 def open_devices(settings: KioskSettings) -> Devices:
@@ -46,8 +51,11 @@ def open_devices(settings: KioskSettings) -> Devices:
         raise SettingsError(str(error)) from None
 
 
-def light_state(agent_status: Any | None) -> str:
-    """``online``, ``syncing`` or ``offline``, from the sync agent's last known state."""
+def light_state(agent_status: Any | None, failing: bool = False) -> str:
+    """``fault`` when a device fails, else ``online``, ``syncing`` or ``offline`` from the
+    sync agent's last known state."""
+    if failing:
+        return "fault"
     if agent_status is None or agent_status.failures:
         return "offline"
     return "syncing" if agent_status.pending else "online"
@@ -58,9 +66,13 @@ async def light_follows_sync(devices: Devices, agent: Any | None) -> AsyncIterat
     """While the app runs, keep the status light in step with the sync agent."""
 
     async def follow() -> None:
+        failing, beat = False, 0
         while True:
+            if beat % DEVICE_CHECKS == 0:
+                failing = await asyncio.to_thread(devices.failing)
             status = await asyncio.to_thread(lambda: agent.status if agent else None)
-            devices.light.show(light_state(status))
+            devices.light.show(light_state(status, failing))
+            beat += 1
             await asyncio.sleep(LIGHT_PERIOD)
 
     task = asyncio.create_task(follow())

@@ -60,7 +60,7 @@ def _definition(request: Request) -> FormDefinition:
     return definition
 
 
-def _journey(request: Request) -> Journey:
+def current_journey(request: Request) -> Journey:
     definition = _definition(request)
     session = sessions.current(_db(request), request)
     draft = session and drafts.load(_db(request), session.id, definition.id)
@@ -69,7 +69,7 @@ def _journey(request: Request) -> Journey:
     return Journey(definition, session, draft)
 
 
-def _field(definition: FormDefinition, name: str) -> Field:
+def field_of(definition: FormDefinition, name: str) -> Field:
     if name not in definition.names:
         raise Problem(UNKNOWN_QUESTION, question=name)
     return definition.field(name)
@@ -119,16 +119,16 @@ async def start(request: Request) -> Response:
 
 
 async def question(request: Request) -> Response:
-    journey = _journey(request)
-    field = _field(journey.definition, request.path_params["name"])
+    journey = current_journey(request)
+    field = field_of(journey.definition, request.path_params["name"])
     value = screens.shown(field, journey.draft.answers.get(field.name))
     return screens.question_page(request, journey.definition, field, journey.language, value, None)
 
 
 async def answer(request: Request) -> Response:
-    journey = _journey(request)
+    journey = current_journey(request)
     definition = journey.definition
-    field = _field(definition, request.path_params["name"])
+    field = field_of(definition, request.path_params["name"])
     raw = screens.raw(field, await request.form())
     result = parse_answer(field, raw, date.today())
     if isinstance(result, FieldError):
@@ -171,12 +171,12 @@ def _advance(request: Request, journey: Journey, following: Field | None) -> Res
 
 
 async def check(request: Request) -> Response:
-    journey = _journey(request)
+    journey = current_journey(request)
     return screens.check_page(request, journey.definition, journey.language, journey.draft, {})
 
 
 async def submit(request: Request) -> Response:
-    journey = _journey(request)
+    journey = current_journey(request)
     problems = validate_answers(journey.definition, journey.draft.answers)
     if problems:
         return screens.check_page(

@@ -97,6 +97,7 @@ def question_page(
             "number": index + 1,
             "total": len(definition.fields),
             "action_url": question_url(definition, field.name) + change,
+            "audio_url": question_url(definition, field.name) + "/audio",
             "back_url": check_url(definition)
             if change
             else (question_url(definition, previous) if previous else f"/forms/{definition.id}"),

@@ -58,6 +58,9 @@ ENROLL_INVALID = _kind(
 )
 SIGN_IN_REQUIRED = _kind("sign_in_required", 401, N_("Sign in to see this page."))
 SIGN_IN_FAILED = _kind("sign_in_failed", 401, N_("That email address and password do not match."))
+SPEECH_UNAVAILABLE = _kind(
+    "speech_unavailable", 503, N_("Reading aloud is not working at the moment.")
+)
 FORBIDDEN = _kind("forbidden", 403, N_("Your role does not allow this."))
 INVALID_QUERY = _kind(
     "invalid_query", 400, N_("The “{name}” in the address is not valid: {reason}.")

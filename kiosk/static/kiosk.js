@@ -21,6 +21,16 @@
     announce(document.title);
   });
 
+  // Read aloud: play the question's audio in the page instead of opening it (without
+  // JavaScript the link opens the audio, which the browser plays by itself).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-audio]") : null;
+    if (!link) { return; }
+    event.preventDefault();
+    var audio = new Audio(link.getAttribute("href"));
+    audio.play().catch(function () { announce(link.getAttribute("data-failed") || ""); });
+  });
+
   // A full page load with errors (JavaScript on, htmx not used): focus the summary too.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");

@@ -175,3 +175,28 @@ def test_a_printed_receipt_lands_in_the_simulated_spool(client, settings):
     assert (spool / f"{ref}.png").stat().st_size > 1000
     assert ref.encode() in (spool / f"{ref}.bin").read_bytes()
     assert "Your receipt is printing" in client.get(f"/receipts/{ref}").text
+
+
+def test_a_question_can_be_heard_in_the_citizens_language(client):
+    page = _first(client)
+    assert f'href="{page.url.path}/audio"' in page.text
+    audio = client.get(page.url.path + "/audio")
+    assert audio.status_code == 200
+    assert audio.headers["content-type"].startswith("audio/")
+    assert len(audio.content) > 1000
+    again = client.get(page.url.path + "/audio")
+    assert again.content == audio.content, "the second request comes from the cache"
+    assert client.get(page.url.path + "/audio", params={"part": "nonsense"}).status_code == 404
+
+
+def test_speech_that_fails_is_a_clear_503_not_a_crash(settings):
+    from starlette.testclient import TestClient
+
+    from kiosk.app import create_app
+
+    broken = settings.model_copy(update={"speech": "simulated?fault=offline&cache=off"})
+    with TestClient(create_app(broken)) as client:
+        page = _first(client)
+        audio = client.get(page.url.path + "/audio")
+    assert audio.status_code == 503
+    assert "Reading aloud is not working" in audio.text
