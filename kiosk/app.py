@@ -20,10 +20,11 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, pages, sessions, speech, status
+from kiosk import health, pages, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
+from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
 from sync import identity, keyfile, outbox
 from sync.agent import Agent
@@ -86,6 +87,7 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
         Route("/status", status.status),
+        Route("/status/scanned", scanning.scanned),
         Route("/receipts/{reference}", pages.receipt),
         Route("/receipts/{reference}/print", pages.print_again, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
@@ -102,6 +104,7 @@ def create_app(settings: KioskSettings) -> Starlette:
     db = connect(database)
     migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
     devices = open_devices(settings)
+    scans = Scans(devices.scanner)
     agent = (
         None
         if settings.no_sync
@@ -112,8 +115,10 @@ def create_app(settings: KioskSettings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if agent:
             agent.start()
+        scans.start()
         async with light_follows_sync(devices, agent):
             yield
+        scans.stop()
         if agent:
             agent.stop()
 
@@ -140,5 +145,6 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.definitions = load_directory(settings.forms)
     app.state.agent = agent
     app.state.devices = devices
+    app.state.scans = scans
     app.state.kick = agent.kick if agent else lambda: None
     return app

@@ -24,7 +24,15 @@ async def status(request: Request) -> Response:
     session = sessions.current(db, request)
     language = session.language if session else request.app.state.settings.language
     typed = request.query_params.get("reference", "").strip()
-    context: dict = {"language": language, "typed": typed, "error": None, "found": None}
+    scans = request.app.state.scans
+    context: dict = {
+        "language": language,
+        "typed": typed,
+        "error": None,
+        "found": None,
+        "listen_for_scans": scans.pushes,
+        "scans_seen": scans.count,
+    }
     if typed:
         ref = reference.normalise(typed)
         found = submissions.find(db, ref) if ref else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from tests.citizen import complete, csrf_token, valid_answer
@@ -200,3 +201,26 @@ def test_speech_that_fails_is_a_clear_503_not_a_crash(settings):
         audio = client.get(page.url.path + "/audio")
     assert audio.status_code == 503
     assert "Reading aloud is not working" in audio.text
+
+
+def test_a_code_from_a_serial_scanner_opens_its_status(settings):
+    from starlette.testclient import TestClient
+
+    from kiosk.app import create_app
+
+    with TestClient(create_app(settings.model_copy(update={"scanner": "simulated"}))) as client:
+        page = client.get("/status")
+        assert 'hx-get="/status/scanned?after=0"' in page.text
+        assert client.get("/status/scanned?after=0").status_code == 204
+        client.app.state.devices.scanner.feed("K01-00007-Q")
+        for _ in range(40):
+            answer = client.get("/status/scanned?after=0")
+            if answer.status_code == 200:
+                break
+            time.sleep(0.05)
+        assert answer.headers["hx-redirect"] == "/status?reference=K01-00007-Q"
+        assert client.get("/status/scanned?after=1").status_code == 204
+
+
+def test_a_keyboard_scanner_needs_no_polling(client):
+    assert "/status/scanned" not in client.get("/status").text
