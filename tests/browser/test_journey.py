@@ -84,3 +84,22 @@ def test_without_javascript_every_step_is_a_full_page(browser, stack):
     assert reference.count("-") == 2
     assert _arrives(central.url, reference)
     context.close()
+
+
+def test_the_status_page_takes_a_code_typed_by_a_keyboard_scanner(browser, stack):
+    import httpx2
+
+    from tests.citizen import complete
+
+    central, kiosk = stack
+    with httpx2.Client(base_url=kiosk.url, follow_redirects=True) as client:
+        reference = complete(client, DEFINITIONS["pension-support"])
+    assert _arrives(central.url, reference)
+    page = browser.new_page()
+    page.goto(kiosk.url + "/status")
+    assert page.evaluate("document.activeElement.id") == "reference"
+    page.keyboard.type(reference.lower() + "\n", delay=5)  # a wedge scanner types, then Enter
+    page.wait_for_selector(".status-state")
+    assert "Sent to the office" in page.inner_text(".status-state")
+    assert reference in page.inner_text("main")
+    page.close()
