@@ -37,6 +37,9 @@ def test_submissions_made_offline_reach_central_exactly_once(tmp_path):
         received = _wait_for(central.url, 20)
         assert Counter(row["reference"] for row in received) == Counter(references)
         assert _pending(kiosk.url) == 0
+        with staff.signed_in(central.url) as client:
+            fleet = client.get("/kiosks").text
+        assert "Library kiosk" in fleet and "All working" in fleet, "no heartbeat arrived"
     finally:
         kiosk.stop()
         central.stop()
