@@ -4,6 +4,8 @@
     fieldkiosk central --host H --port P --data DIR
     fieldkiosk central add-kiosk NAME --data DIR
     fieldkiosk central add-user EMAIL --role ROLE --data DIR
+    fieldkiosk central reenroll NAME --data DIR
+    fieldkiosk restore --from REPLICA_URL --data DIR [--timestamp T] [--enroll CODE]
     fieldkiosk sync    --data DIR --central URL --once
     fieldkiosk forms check [--forms DIR]
 
@@ -50,6 +52,34 @@ def _kiosk(args: argparse.Namespace) -> int:
         print(f"fieldkiosk kiosk: {error}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kiosk.restore import restore
+    from kiosk.settings import RestoreSettings
+
+    done = restore(load(RestoreSettings, args))
+    print(
+        f"Kiosk {done.kiosk} restored: {done.submissions} submissions,"
+        f" {done.pending} still to send (central holds up to change {done.central_high_water}).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _reenroll(args: argparse.Namespace) -> int:
+    from sync.central.fleet import renew_code
+    from sync.settings import CentralSettings
+
+    settings = load(CentralSettings, args)
+    code = renew_code(settings.data, args.name, settings.enrollment_hours)
+    print(
+        f"New one-time enrollment code for {args.name} (valid {settings.enrollment_hours} hours;"
+        " its current token stops working once the code is used):",
+        file=sys.stderr,
+    )
+    print(code)
     return 0
 
 
@@ -132,6 +162,12 @@ def _central_parser(commands: argparse._SubParsersAction) -> None:
     kiosk.add_argument("name", help="a name staff will recognise, e.g. the place")
     add_options(kiosk, CentralSettings)
     kiosk.set_defaults(run=_add_kiosk)
+    again = tasks.add_parser(
+        "reenroll", help="a new enrollment code for an existing kiosk (new card, new token)"
+    )
+    again.add_argument("name", help="the kiosk's name")
+    add_options(again, CentralSettings)
+    again.set_defaults(run=_reenroll)
     user = tasks.add_parser(
         "add-user", help="add a staff member (password from FIELDKIOSK_PASSWORD or a prompt)"
     )
@@ -144,7 +180,7 @@ def _central_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    from kiosk.settings import KioskSettings
+    from kiosk.settings import KioskSettings, RestoreSettings
     from sync.settings import SyncRunSettings
 
     root = argparse.ArgumentParser(prog="fieldkiosk", description=__doc__.split("\n")[0])
@@ -153,6 +189,11 @@ def parser() -> argparse.ArgumentParser:
     add_options(kiosk, KioskSettings)
     kiosk.set_defaults(run=_kiosk)
     _central_parser(commands)
+    restore = commands.add_parser(
+        "restore", help="restore a kiosk's database from its replica onto a fresh card"
+    )
+    add_options(restore, RestoreSettings)
+    restore.set_defaults(run=_restore)
     sync = commands.add_parser("sync", help="push the kiosk's outbox to central")
     add_options(sync, SyncRunSettings)
     sync.set_defaults(run=_sync)

@@ -34,3 +34,23 @@ class KioskSettings(AgentSettings):
     max_body: int = Field(
         64 * 1024, ge=1024, le=16 * 1024 * 1024, description="Largest request body, in bytes"
     )
+
+
+class RestoreSettings(AgentSettings):
+    """``fieldkiosk restore``: a kiosk's database back from its replica onto a fresh card."""
+
+    replica: str = Field(
+        min_length=1,
+        description="Replica URL to restore from (s3://BUCKET/PATH?endpoint=... or"
+        " sftp://USER@HOST:PORT/PATH)",
+        json_schema_extra={"flags": ["--from"]},
+    )
+    timestamp: str | None = Field(
+        None, description="Restore the database as it was at this time (ISO 8601, UTC)"
+    )
+    sftp_key: Path | None = Field(None, description="Private key for an sftp:// replica")
+    enroll: str | None = Field(
+        None,
+        description="One-time enrollment code for this kiosk, from central staff"
+        " (fieldkiosk central reenroll NAME); needed when the card has no identity",
+    )

@@ -89,3 +89,12 @@ def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
     if row is None:
         return None
     return Submission(**{**dict(row), "answers": json.loads(row["answers"])})
+
+
+def continue_numbering(conn: sqlite3.Connection, after: int) -> None:
+    """New references continue after number ``after`` (central's last, after a restore)."""
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES ('reference', ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
+        (after,),
+    )

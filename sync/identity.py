@@ -88,3 +88,24 @@ def _post(base: str, enrollment_code: str, timeout: float) -> protocol.EnrollRes
         return protocol.EnrollResponse.model_validate_json(response.content)
     except ValidationError:
         raise Problem(CENTRAL_REFUSED, url=base, reason="an unreadable answer") from None
+
+
+def standing(identity: Identity, *, timeout: float = 15.0) -> protocol.SyncState:
+    """What central holds from this kiosk (``GET /api/v1/sync/state``), asked after a restore."""
+    url = identity.central + protocol.STATE_PATH
+    try:
+        response = httpx2.get(
+            url, headers={"authorization": f"Bearer {identity.token}"}, timeout=timeout
+        )
+    except httpx2.HTTPError as error:
+        raise Problem(
+            CENTRAL_UNREACHABLE, url=identity.central, reason=type(error).__name__
+        ) from None
+    if response.status_code != 200:
+        raise Problem(CENTRAL_REFUSED, url=identity.central, reason=f"HTTP {response.status_code}")
+    try:
+        return protocol.SyncState.model_validate_json(response.content)
+    except ValidationError:
+        raise Problem(
+            CENTRAL_REFUSED, url=identity.central, reason="an unreadable answer"
+        ) from None

@@ -42,12 +42,12 @@ def add_options(parser: argparse.ArgumentParser, model: type[Settings]) -> None:
     for name, field in model.model_fields.items():
         default = "" if field.is_required() else f"; default: {field.get_default()}"
         help_text = f"{field.description} [env: {env_name(name)}{default}]"
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        flags = [*extra.get("flags", []), flag_name(name)]  # type: ignore[misc]
         if field.annotation is bool:
-            parser.add_argument(
-                flag_name(name), dest=name, action="store_const", const=True, help=help_text
-            )
+            parser.add_argument(*flags, dest=name, action="store_const", const=True, help=help_text)
         else:
-            parser.add_argument(flag_name(name), dest=name, metavar=name.upper(), help=help_text)
+            parser.add_argument(*flags, dest=name, metavar=name.upper(), help=help_text)
 
 
 def load(model: type[S], namespace: argparse.Namespace | None = None, **overrides: Any) -> S:

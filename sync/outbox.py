@@ -16,7 +16,7 @@ from typing import Any
 from uuid6 import uuid7
 
 from sync import clock, protocol
-from sync.database import Migration
+from sync.database import Migration, sql
 
 
 def _create(conn: sqlite3.Connection) -> None:
@@ -40,7 +40,13 @@ def _create(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [Migration("2026-11-21-outbox", _create)]
+MIGRATIONS = [
+    Migration("2026-11-21-outbox", _create),
+    sql(
+        "2026-11-22-outbox-floor",
+        "ALTER TABLE outbox_state ADD COLUMN seq_floor INTEGER NOT NULL DEFAULT 0",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,9 @@ def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any]) -> Cha
     protocol.check_payload(kind, payload)
     change_id, created_at = str(uuid7()), clock.now()
     row = conn.execute(
-        "INSERT INTO outbox (id, kind, created_at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
+        "INSERT INTO outbox (seq, id, kind, created_at, payload) VALUES ("
+        " (SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM outbox), seq_floor) + 1"
+        "  FROM outbox_state WHERE id = 1), ?, ?, ?, ?) RETURNING seq",
         (change_id, kind, created_at, protocol.canonical(payload)),
     ).fetchone()
     return Change(change_id, int(row[0]), kind, created_at, payload)
@@ -118,11 +126,22 @@ def acked_through(conn: sqlite3.Connection) -> int:
 def stats(conn: sqlite3.Connection) -> tuple[int, str | None]:
     """How many changes wait for central, and when the oldest of them was queued."""
     row = conn.execute(
-        "SELECT (SELECT COALESCE(MAX(seq), 0) FROM outbox) - s.acked_through,"
-        " (SELECT created_at FROM outbox WHERE seq = s.acked_through + 1)"
-        " FROM outbox_state AS s WHERE s.id = 1"
+        "SELECT COUNT(*), MIN(created_at) FROM outbox"
+        " WHERE seq > (SELECT acked_through FROM outbox_state WHERE id = 1)"
     ).fetchone()
     return int(row[0]), row[1]
+
+
+def resume(conn: sqlite3.Connection, central_high_water: int) -> None:
+    """After this database was restored from a replica: central holds every change up to
+    ``central_high_water``. Those are acknowledged (never sent again); any newer ones here
+    are sent once; and new changes continue after the higher of the two, so a sequence
+    number central has already seen is never reused."""
+    conn.execute(
+        "UPDATE outbox_state SET acked_through = ?,"
+        " seq_floor = MAX(?, (SELECT COALESCE(MAX(seq), 0) FROM outbox)) WHERE id = 1",
+        (central_high_water, central_high_water),
+    )
 
 
 def delivered(conn: sqlite3.Connection, change_id: str) -> bool:

@@ -61,6 +61,14 @@ SIGN_IN_FAILED = _kind("sign_in_failed", 401, N_("That email address and passwor
 SPEECH_UNAVAILABLE = _kind(
     "speech_unavailable", 503, N_("Reading aloud is not working at the moment.")
 )
+NOT_ENROLLED = _kind(
+    "not_enrolled",
+    400,
+    N_(
+        "This card has no kiosk identity. Ask central staff for a new enrollment code"
+        " (fieldkiosk central reenroll NAME) and give it with --enroll CODE."
+    ),
+)
 FORBIDDEN = _kind("forbidden", 403, N_("Your role does not allow this."))
 INVALID_QUERY = _kind(
     "invalid_query", 400, N_("The “{name}” in the address is not valid: {reason}.")

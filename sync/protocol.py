@@ -31,6 +31,7 @@ from sync.problems import MALFORMED_BATCH, MALFORMED_BODY, TOO_LARGE, Problem
 VERSION = 1
 PUSH_PATH = "/api/v1/sync/push"
 STATUS_PATH = "/api/v1/sync/status"
+STATE_PATH = "/api/v1/sync/state"
 MAX_STATUS_BYTES = 64 * 1024
 ENROLL_PATH = "/api/v1/enroll"
 MAX_ERRORS_NAMED = 3
@@ -213,6 +214,14 @@ class KioskStatus(Message):
     software: str = Field(max_length=40)
     outbox: OutboxState
     devices: list[DeviceHealth] = Field(default_factory=list, max_length=20)
+
+
+class SyncState(Message):
+    """``GET /api/v1/sync/state``: what central holds from the asking kiosk, so that a kiosk
+    restored from an older replica continues after it instead of reusing numbers."""
+
+    high_water: int = Field(ge=0)
+    last_reference: int = Field(ge=0)
 
 
 def parse_status(body: bytes) -> KioskStatus:

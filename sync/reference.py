@@ -53,6 +53,11 @@ def kiosk_code(n: int) -> str:
     return _letters(block + 11) + f"{index + 1:02d}"
 
 
+def number_of(reference: str) -> int:
+    """The kiosk's sequence number inside a reference: 42 in ``K01-00042-X``."""
+    return int(reference.split("-")[1])
+
+
 def kiosk_code_of(reference: str) -> str:
     """The kiosk code a canonical reference starts with."""
     return reference.split("-", 1)[0]

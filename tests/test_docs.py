@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import parser
-from kiosk.settings import KioskSettings
+from kiosk.settings import KioskSettings, RestoreSettings
 from sync.options import env_name
 from sync.settings import CentralSettings, SyncRunSettings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-MODELS = [KioskSettings, CentralSettings, SyncRunSettings]
+MODELS = [KioskSettings, CentralSettings, SyncRunSettings, RestoreSettings]
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,8 @@ def test_every_setting_has_help_text(model):
         ["central", "--help"],
         ["central", "add-kiosk", "--help"],
         ["central", "add-user", "--help"],
+        ["central", "reenroll", "--help"],
+        ["restore", "--help"],
         ["sync", "--help"],
         ["forms", "check", "--help"],
     ],

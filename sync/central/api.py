@@ -57,6 +57,17 @@ async def status(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def state(request: Request) -> JSONResponse:
+    """``GET /api/v1/sync/state``: the asking kiosk's high-water mark and last reference."""
+    answer = await run_in_threadpool(_state, of(request), request.headers.get("authorization"))
+    return JSONResponse(answer.model_dump(), headers=NO_STORE)
+
+
+def _state(central: Central, authorization: str | None) -> protocol.SyncState:
+    with central.connect() as conn:
+        return fleet.sync_state(conn, fleet.authenticate(conn, authorization))
+
+
 def _status(central: Central, authorization: str | None, body: bytes) -> None:
     with central.connect() as conn:
         kiosk = fleet.authenticate(conn, authorization)

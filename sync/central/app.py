@@ -42,6 +42,7 @@ def routes() -> list[Route | Mount]:
         Route(protocol.ENROLL_PATH, api.enroll, methods=["POST"]),
         Route(protocol.PUSH_PATH, api.push, methods=["POST"]),
         Route(protocol.STATUS_PATH, api.status, methods=["POST"]),
+        Route(protocol.STATE_PATH, api.state),
         Route("/kiosks", pages.kiosk_list),
         Route("/api/v1/submissions", api.submission_list),
         Route("/api/v1/submissions/{reference}", api.submission_detail),

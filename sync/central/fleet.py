@@ -27,7 +27,7 @@ from sync.problems import (
     TOKEN_MISSING,
     Problem,
 )
-from sync.protocol import KioskStatus
+from sync.protocol import KioskStatus, SyncState
 
 #: No 0/O, 1/I/L: a code is read off a screen or paper and typed on a kiosk.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -78,7 +78,12 @@ def add_kiosk(data_dir: Path, name: str, hours: float) -> tuple[Kiosk, str]:
 
 
 def renew_code(data_dir: Path, name: str, hours: float) -> str:
-    """A fresh enrollment code for a kiosk that has not enrolled yet (its code expired)."""
+    """A fresh enrollment code for the kiosk ``name`` (``fieldkiosk central reenroll``).
+
+    For a kiosk whose first code expired, a kiosk on a replacement card, or a token that
+    must be rotated: enrolling with the new code gives the same kiosk (id, code, sequence)
+    a new token, and the old token stops working at that moment.
+    """
     conn = storage.open_database(data_dir)
     try:
         return renew_enrollment(conn, name, hours)
@@ -115,17 +120,25 @@ def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, st
 
 
 def renew_enrollment(conn: sqlite3.Connection, name: str, hours: float) -> str:
-    """A fresh enrollment code for a kiosk that has not enrolled yet."""
+    """A fresh one-time enrollment code for the kiosk called ``name``."""
     code = new_enrollment_code()
     with transaction(conn):
         updated = conn.execute(
-            "UPDATE kiosks SET enrollment_sha256 = ?, enrollment_expires_at = ?"
-            " WHERE name = ? AND enrolled_at IS NULL",
+            "UPDATE kiosks SET enrollment_sha256 = ?, enrollment_expires_at = ? WHERE name = ?",
             (digest(_compact(code)), clock.later(hours), " ".join(name.split())),
         ).rowcount
     if not updated:
-        raise Problem(KIOSK_INVALID, reason="no kiosk of that name is waiting to enroll")
+        raise Problem(KIOSK_INVALID, reason="there is no kiosk of that name")
     return code
+
+
+def sync_state(conn: sqlite3.Connection, kiosk: Kiosk) -> SyncState:
+    """Where central stands with ``kiosk``, for a kiosk resuming after a restore."""
+    rows = conn.execute(
+        "SELECT reference FROM submissions WHERE kiosk_id = ?", (kiosk.id,)
+    ).fetchall()
+    numbers = [reference.number_of(row[0]) for row in rows]
+    return SyncState(high_water=kiosk.high_water, last_reference=max(numbers, default=0))
 
 
 def enroll(conn: sqlite3.Connection, code: str) -> tuple[Kiosk, str]:

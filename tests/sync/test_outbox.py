@@ -11,7 +11,7 @@ from tests.sync.conftest import queue, submission_payload
 
 def test_migration_applies_to_an_empty_database_once(tmp_path):
     conn = connect(tmp_path / "new.db")
-    assert migrate(conn, outbox.MIGRATIONS) == ["2026-11-21-outbox"]
+    assert migrate(conn, outbox.MIGRATIONS) == ["2026-11-21-outbox", "2026-11-22-outbox-floor"]
     assert migrate(conn, outbox.MIGRATIONS) == []
     assert outbox.stats(conn) == (0, None)
 
@@ -65,3 +65,32 @@ def test_rows_are_never_deleted(kiosk_db):
     queue(kiosk_db, 1)
     with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
         kiosk_db.execute("DELETE FROM outbox")
+
+
+def test_the_floor_migration_upgrades_an_outbox_of_the_previous_shape(tmp_path):
+    conn = connect(tmp_path / "old.db")
+    migrate(conn, outbox.MIGRATIONS[:1])
+    conn.execute(
+        "INSERT INTO outbox (id, kind, created_at, payload) VALUES"
+        " ('018f0000-0000-7000-8000-000000000001', 'submission.create', 'then', '{}')"
+    )
+    assert migrate(conn, outbox.MIGRATIONS) == ["2026-11-22-outbox-floor"]
+    assert [c.seq for c in outbox.pending(conn, 10)] == [1]
+    assert queue(conn, 1, start=2)[0].seq == 2
+
+
+def test_resume_after_restore_from_an_older_replica(kiosk_db):
+    queue(kiosk_db, 3)  # the restored database holds changes 1..3, central had 1..7
+    with transaction(kiosk_db):
+        outbox.resume(kiosk_db, 7)
+    assert outbox.pending(kiosk_db, 10) == []
+    assert outbox.stats(kiosk_db) == (0, None)
+    assert queue(kiosk_db, 1, start=8)[0].seq == 8, "numbers central has seen are not reused"
+
+
+def test_resume_after_restore_from_a_newer_replica(kiosk_db):
+    queue(kiosk_db, 5)  # central lost 4..5 (or never got them)
+    with transaction(kiosk_db):
+        outbox.resume(kiosk_db, 3)
+    assert [c.seq for c in outbox.pending(kiosk_db, 10)] == [4, 5]
+    assert queue(kiosk_db, 1, start=6)[0].seq == 6

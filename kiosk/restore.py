@@ -1,0 +1,51 @@
+"""Bringing a kiosk back on a fresh card: its database from the replica, its identity from
+a new enrollment code, and its place in the sequence from central.
+
+After the restore the sync agent simply resumes: changes central had acknowledged are not
+sent again, changes it had not are sent once, and new submissions never reuse a sequence
+number or a reference central has already seen (the replica may be a little behind what
+the dead card had sent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk import submissions
+from kiosk.migrations import MIGRATIONS
+from kiosk.settings import RestoreSettings
+from sync import identity, outbox, replication
+from sync.database import connect, migrate, transaction
+from sync.problems import NOT_ENROLLED, Problem
+
+
+@dataclass(frozen=True)
+class Restored:
+    kiosk: str
+    submissions: int
+    pending: int
+    central_high_water: int
+
+
+def restore(settings: RestoreSettings) -> Restored:
+    database = settings.data / "kiosk.db"
+    replication.restore(
+        settings.replica, database, timestamp=settings.timestamp, sftp_key=settings.sftp_key
+    )
+    me = identity.load(settings.data)
+    if me is None:
+        if not settings.enroll:
+            raise Problem(NOT_ENROLLED)
+        me = identity.enroll(settings.data, str(settings.central), settings.enroll)
+    state = identity.standing(me, timeout=settings.request_timeout)
+    conn = connect(database)
+    try:
+        migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
+        with transaction(conn):
+            outbox.resume(conn, state.high_water)
+            submissions.continue_numbering(conn, state.last_reference)
+        count = conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
+        pending, _ = outbox.stats(conn)
+    finally:
+        conn.close()
+    return Restored(me.code, count, pending, state.high_water)
