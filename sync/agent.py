@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx2
 
-from sync import clock, outbox, protocol
+from sync import clock, outbox, protocol, replication
 from sync.database import connect
 from sync.identity import Identity
 from sync.problems import CENTRAL_REFUSED, CENTRAL_UNREACHABLE, SEQUENCE_GAP, Problem
@@ -178,6 +178,7 @@ class Agent:
     # -- one drain -------------------------------------------------------------------
 
     def _drain(self, conn: sqlite3.Connection) -> DrainReport:
+        reconnected = self._failures > 0
         with self._lock:
             try:
                 report = self._push_all(conn)
@@ -187,6 +188,8 @@ class Agent:
                 log.warning("sync agent: %s (failure %d)", problem.text(), self._failures)
                 raise
         self._failures, self._last_error, self._last_success = 0, None, clock.now()
+        if reconnected and self.settings.litestream_socket:
+            threading.Thread(target=self._replicate_now, name="replicate-now", daemon=True).start()
         if report.sent:
             log.info("sync agent: delivered %d changes in %d batches", report.sent, report.batches)
         return report
@@ -235,6 +238,20 @@ class Agent:
         if answer.acked_through < batch[-1].seq:
             raise self._refused(f"acknowledged only through {answer.acked_through}")
 
+    def _replicate_now(self) -> None:
+        """Back online: ask Litestream to push at once instead of waiting out its backoff."""
+        assert self.settings.litestream_socket is not None
+        try:
+            replication.sync_now(self.settings.litestream_socket, self.db_path)
+        except Problem as problem:
+            log.warning("sync agent: %s", problem.text())
+
+    def _replication(self) -> protocol.ReplicationState | None:
+        if self.settings.litestream_socket is None:
+            return None
+        lag = replication.lag(self.settings.litestream_socket, self.db_path)
+        return protocol.ReplicationState(lag_seconds=lag)
+
     def _heartbeat(self, client: httpx2.Client, conn: sqlite3.Connection) -> None:
         """Tell central how this kiosk is: software, outbox, devices (nothing personal)."""
         assert self._report is not None
@@ -243,6 +260,7 @@ class Agent:
             software=version("fieldkiosk"),
             outbox=protocol.OutboxState(pending=depth, oldest_pending=oldest),
             devices=[protocol.DeviceHealth(**device) for device in self._report()],
+            replication=self._replication(),
         )
         try:
             response = client.post(

@@ -207,6 +207,12 @@ class OutboxState(Message):
     oldest_pending: str | None = Field(None, max_length=40)
 
 
+class ReplicationState(Message):
+    """How far the kiosk's Litestream replica is behind (None: Litestream not answering)."""
+
+    lag_seconds: float | None = Field(None, ge=0)
+
+
 class KioskStatus(Message):
     """``POST /api/v1/sync/status``: the kiosk's heartbeat, sent after every drain."""
 
@@ -214,6 +220,7 @@ class KioskStatus(Message):
     software: str = Field(max_length=40)
     outbox: OutboxState
     devices: list[DeviceHealth] = Field(default_factory=list, max_length=20)
+    replication: ReplicationState | None = None
 
 
 class SyncState(Message):

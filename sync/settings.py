@@ -30,6 +30,11 @@ class AgentSettings(Settings):
     request_timeout: float = Field(
         15.0, gt=0, le=600, description="Seconds before a request to central is given up"
     )
+    litestream_socket: Path | None = Field(
+        None,
+        description="Litestream's control socket: the agent reports replication lag to"
+        " central and asks Litestream to sync at once when the network comes back",
+    )
 
     @model_validator(mode="after")
     def _retry_order(self) -> AgentSettings:

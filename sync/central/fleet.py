@@ -27,7 +27,7 @@ from sync.problems import (
     TOKEN_MISSING,
     Problem,
 )
-from sync.protocol import KioskStatus, SyncState
+from sync.protocol import KioskStatus, ReplicationState, SyncState
 
 #: No 0/O, 1/I/L: a code is read off a screen or paper and typed on a kiosk.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -198,6 +198,11 @@ class FleetRow:
     kiosk: Kiosk
     status: KioskStatus | None
     status_at: str | None
+
+    @property
+    def replication(self) -> ReplicationState | None:
+        """The replica's state, None when the kiosk does not report one (no Litestream)."""
+        return self.status.replication if self.status else None
 
     @property
     def faults(self) -> list[str]:

@@ -19,6 +19,7 @@ STATUS = {
         },
         {"device": "speech", "backend": "espeak", "ok": True, "fault": None},
     ],
+    "replication": {"lag_seconds": 42.4},
 }
 
 
@@ -30,7 +31,7 @@ def test_a_heartbeat_is_recorded_and_shown_on_the_fleet_page(staff_client, kiosk
     page = staff_client.get("/kiosks")
     assert page.status_code == 200
     assert "Library kiosk" in page.text and "printer: paper_out" in page.text
-    assert ">3<" in page.text and "0.1.0" in page.text
+    assert ">3<" in page.text and "0.1.0" in page.text and ">42 s<" in page.text
 
 
 def test_a_heartbeat_needs_the_kiosk_token(client):
