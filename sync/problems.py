@@ -86,6 +86,17 @@ ALREADY_ENROLLED = _kind(
 )
 KIOSK_INVALID = _kind("kiosk_invalid", 400, N_("That kiosk cannot be added: {reason}."))
 USER_INVALID = _kind("user_invalid", 400, N_("That user cannot be added: {reason}."))
+REPLICA_MISSING = _kind("replica_missing", 404, N_("No backup was found at {url}."))
+DATABASE_EXISTS = _kind(
+    "database_exists", 409, N_("{path} already exists: a restore never overwrites a database.")
+)
+RESTORE_FAILED = _kind("restore_failed", 502, N_("Restoring from {url} failed: {reason}."))
+RESTORED_CORRUPT = _kind(
+    "restored_corrupt", 500, N_("The copy restored from {url} is damaged: {reason}.")
+)
+REPLICATION_UNAVAILABLE = _kind(
+    "replication_unavailable", 503, N_("Litestream could not be asked to sync: {reason}.")
+)
 
 
 class Problem(Exception):
