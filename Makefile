@@ -14,18 +14,19 @@ run: $(VENV)/.installed translations-compiled
 	bash deploy/demo.sh
 
 ## test: install test needs (Debian's chromium included) and run the whole suite
-test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-ng
+test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-ng /usr/sbin/sshd
 	$(BIN)/pytest
 
 ## bench: print the performance figures (see README)
 bench: $(VENV)/.installed-test translations-compiled /usr/bin/wrk
 	$(BIN)/python -m tests.bench
 
-## lint: ruff and mypy
-lint: $(VENV)/.installed-test
+## lint: ruff and mypy; shellcheck, systemd-analyze and friends over deploy/ (deploy/lint.sh)
+lint: $(VENV)/.installed-test /usr/bin/shellcheck /usr/bin/systemd-analyze
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	bash deploy/lint.sh
 
 ## translations: extract messages, update every catalogue, compile
 translations: $(VENV)/.installed
@@ -62,9 +63,21 @@ $(CHROMIUM):
 	$(APT) update
 	$(APT) install -y --no-install-recommends espeak-ng fonts-noto-core fonts-dejavu-core libfribidi0
 
+/usr/sbin/sshd:
+	$(APT) update
+	$(APT) install -y --no-install-recommends openssh-server
+
 /usr/bin/wrk:
 	$(APT) update
 	$(APT) install -y --no-install-recommends wrk
+
+/usr/bin/shellcheck:
+	$(APT) update
+	$(APT) install -y --no-install-recommends shellcheck
+
+/usr/bin/systemd-analyze:
+	$(APT) update
+	$(APT) install -y --no-install-recommends systemd
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -62,7 +62,8 @@ def _restore(args: argparse.Namespace) -> int:
     done = restore(load(RestoreSettings, args))
     print(
         f"Kiosk {done.kiosk} restored: {done.submissions} submissions,"
-        f" {done.pending} still to send (central holds up to change {done.central_high_water}).",
+        f" {done.pending} still to send (central holds up to change {done.central_high_water});"
+        f" new references start at number {done.next_reference}.",
         file=sys.stderr,
     )
     return 0

@@ -25,12 +25,17 @@ class Restored:
     submissions: int
     pending: int
     central_high_water: int
+    next_reference: int
 
 
 def restore(settings: RestoreSettings) -> Restored:
     database = settings.data / "kiosk.db"
     replication.restore(
-        settings.replica, database, timestamp=settings.timestamp, sftp_key=settings.sftp_key
+        settings.replica,
+        database,
+        timestamp=settings.timestamp,
+        sftp_key=settings.sftp_key,
+        sftp_host_key=settings.sftp_host_key,
     )
     me = identity.load(settings.data)
     if me is None:
@@ -43,9 +48,9 @@ def restore(settings: RestoreSettings) -> Restored:
         migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
         with transaction(conn):
             outbox.resume(conn, state.high_water)
-            submissions.continue_numbering(conn, state.last_reference)
+            next_after = submissions.continue_numbering(conn, state.last_reference)
         count = conn.execute("SELECT count(*) FROM submissions").fetchone()[0]
         pending, _ = outbox.stats(conn)
     finally:
         conn.close()
-    return Restored(me.code, count, pending, state.high_water)
+    return Restored(me.code, count, pending, state.high_water, next_after + 1)

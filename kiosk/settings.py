@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from forms.library import DEFAULT_DIRECTORY as DEFAULT_FORMS
+from sync import litestream
 from sync.settings import AgentSettings
 
 
@@ -39,6 +40,12 @@ class KioskSettings(AgentSettings):
 class RestoreSettings(AgentSettings):
     """``fieldkiosk restore``: a kiosk's database back from its replica onto a fresh card."""
 
+    @model_validator(mode="after")
+    def _a_replica_litestream_can_read(self) -> RestoreSettings:
+        # raises ValueError naming what is wrong with the URL or its key
+        litestream.replica(self.replica, sftp_key=self.sftp_key, sftp_host_key=self.sftp_host_key)
+        return self
+
     replica: str = Field(
         min_length=1,
         description="Replica URL to restore from (s3://BUCKET/PATH?endpoint=... or"
@@ -49,6 +56,11 @@ class RestoreSettings(AgentSettings):
         None, description="Restore the database as it was at this time (ISO 8601, UTC)"
     )
     sftp_key: Path | None = Field(None, description="Private key for an sftp:// replica")
+    sftp_host_key: str | None = Field(
+        None,
+        description="The SFTP server's public host key (a known_hosts line), checked when"
+        " restoring from an sftp:// replica",
+    )
     enroll: str | None = Field(
         None,
         description="One-time enrollment code for this kiosk, from central staff"

@@ -91,10 +91,24 @@ def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
     return Submission(**{**dict(row), "answers": json.loads(row["answers"])})
 
 
-def continue_numbering(conn: sqlite3.Connection, after: int) -> None:
-    """New references continue after number ``after`` (central's last, after a restore)."""
+#: After a restore, new references start past a gap at least this wide.
+RESTORE_GAP = 1000
+
+
+def continue_numbering(conn: sqlite3.Connection, central_last: int) -> int:
+    """After a restore: the number the next reference continues after, past a gap.
+
+    The dead card may have handed out receipts that neither central nor the replica
+    had yet (the last second or so before it died). Those citizens hold references
+    after the highest number known here or at central; skipping to the thousand after
+    next (441 -> 2001) keeps a new citizen from ever getting one of those references.
+    """
+    row = conn.execute("SELECT value FROM counters WHERE name = 'reference'").fetchone()
+    known = max(central_last, row[0] if row else 0)
+    after = ((known + RESTORE_GAP) // RESTORE_GAP + 1) * RESTORE_GAP
     conn.execute(
         "INSERT INTO counters (name, value) VALUES ('reference', ?)"
-        " ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         (after,),
     )
+    return after

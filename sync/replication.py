@@ -117,7 +117,9 @@ def position(socket_path: Path | str, db_path: Path | str, timeout: float = 1.0)
 def sync_now(socket_path: Path | str, db_path: Path | str, *, timeout: float = 30.0) -> Position:
     """Push everything committed so far and wait, up to ``timeout`` seconds, until the
     replica holds it: call it when the kiosk is back online, or before a planned
-    shutdown. Raises ``replication_unavailable`` when that cannot be done."""
+    shutdown. An upload already waiting out its retry backoff (the S3 client tries ten
+    times) is not cut short: after a long outage this took 2-20 s here, about what
+    Litestream takes on its own. Raises ``replication_unavailable`` when it fails."""
     try:
         return _sync(socket_path, db_path, True, timeout)
     except (OSError, ValueError) as error:

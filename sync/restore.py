@@ -3,7 +3,8 @@
 :func:`restore` never overwrites: it refuses when the database (or its ``-wal``/``-shm``)
 exists. It restores into a private directory beside the target, runs SQLite's
 ``quick_check`` and ``integrity_check`` on the copy, and only then renames it into place,
-so a failed or damaged restore leaves nothing behind that the kiosk could open.
+so a failed or damaged restore leaves nothing behind that the kiosk could open. A store
+that does not answer at all is reported at once.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import tempfile
@@ -19,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from sync import litestream
 from sync.keyfile import write_private
@@ -82,20 +86,21 @@ def restore(
 
     Raises a :class:`~sync.problems.Problem`: ``database_exists``, ``replica_missing``
     (no backup there, or none as old as ``timestamp``), ``restore_failed`` or
-    ``restored_corrupt``.
+    ``restored_corrupt``; ValueError when ``replica_url`` or ``timestamp`` is malformed.
     """
     db_path = Path(db_path).resolve()
     url = litestream.public_url(replica_url)
     if any(Path(f"{db_path}{suffix}").exists() for suffix in ("", *SIDECARS)):
         raise Problem(DATABASE_EXISTS, path=str(db_path))
     moment = None if timestamp is None else _rfc3339(timestamp)
+    settings = litestream.config(
+        db_path, replica_url, sftp_key=sftp_key, sftp_host_key=sftp_host_key
+    )
+    _reachable(litestream.replica(replica_url, sftp_key=sftp_key), url)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(dir=db_path.parent, prefix=".restore-") as work:
         copy = Path(work) / db_path.name
-        settings = litestream.config(
-            db_path, replica_url, sftp_key=sftp_key, sftp_host_key=sftp_host_key
-        )
         write_private(Path(work) / "litestream.yml", settings)
         output = _run(Path(work) / "litestream.yml", copy, db_path, moment, env, timeout, url)
         if not copy.exists():
@@ -107,6 +112,25 @@ def restore(
     return RestoreReport(
         db_path, url, moment, _txid(output), time.monotonic() - started, db_path.stat().st_size
     )
+
+
+def _reachable(replica: dict[str, Any], url: str, timeout: float = 10.0) -> None:
+    """Fail in seconds, not minutes, when the store does not answer at all (Litestream's
+    S3 client retries ten times, with backoff, for every listing)."""
+    if replica["type"] == "sftp":
+        host, _, port = str(replica["host"]).rpartition(":")
+        address = (host, int(port))
+    elif replica["type"] == "s3" and "endpoint" in replica:
+        endpoint = urlsplit(str(replica["endpoint"]))
+        default = 443 if endpoint.scheme == "https" else 80
+        address = (endpoint.hostname or "", endpoint.port or default)
+    else:
+        return
+    try:
+        socket.create_connection(address, timeout=timeout).close()
+    except OSError as error:
+        reason = f"nothing answers at {address[0]}:{address[1]} ({error.strerror or error})"
+        raise Problem(RESTORE_FAILED, url=url, reason=reason) from None
 
 
 def _run(

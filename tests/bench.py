@@ -1,6 +1,6 @@
 """``make bench``: the figures the issues set targets for, measured against real processes.
 
-Targets are figures to aim at, not timed tests:
+Targets are figures to aim at, not timed tests (replication figures have none):
 first load <= 24 KB, next step <= 2 KB, step p99 <= 25 ms under 50 clients,
 central absorbs >= 2,000 submissions/s.
 """
@@ -204,7 +204,28 @@ def main() -> int:
         f"p50 {flat_out.p50:.1f} ms, p99 {flat_out.p99:.1f} ms, {flat_out.rate:,.0f} steps/s"
     )
     print(f"central absorbs a 10,000 outbox: {rate:,.0f} submissions/s (target >= 2,000/s)")
+    _replication_figures()
     return 0
+
+
+def _replication_figures() -> None:
+    from tests.replication import bench as replication
+
+    lag = replication.replication_lag()
+    print(
+        "replication lag (commit -> visible in a restored copy, S3 on loopback): "
+        f"median {lag['lag_p50_s']:.2f} s, max {lag['lag_max_s']:.2f} s"
+    )
+    restored = replication.restore_seconds()
+    print(
+        f"restore of {restored['rows']:,.0f} submissions ({restored['database_mb']:.0f} MB,"
+        f" with integrity check): {restored['restore_s']:.1f} s"
+    )
+    cost = replication.write_overhead()
+    print(
+        f"write overhead of running Litestream: {cost['write_ms']:.3f} ms per submission alone,"
+        f" {cost['write_replicated_ms']:.3f} ms replicated ({cost['overhead_percent']:+.1f} %)"
+    )
 
 
 if __name__ == "__main__":

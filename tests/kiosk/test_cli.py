@@ -74,3 +74,14 @@ def _queue(data, count):
         for n in range(count):
             outbox.enqueue(db, "submission.create", _submission("K01", start + n))
     db.close()
+
+
+def test_restore_names_a_replica_it_cannot_use(tmp_path, capsys):
+    assert main(["restore", "--from", "ftp://somewhere/k01", "--data", str(tmp_path)]) == 2
+    assert "must be s3://, sftp:// or file:///" in capsys.readouterr().err
+
+
+def test_restore_refuses_to_overwrite_a_database(tmp_path, capsys):
+    (tmp_path / "kiosk.db").write_bytes(b"")
+    assert main(["restore", "--from", f"file://{tmp_path}/replica", "--data", str(tmp_path)]) == 1
+    assert "Traceback" not in capsys.readouterr().err

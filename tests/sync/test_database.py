@@ -59,3 +59,13 @@ def test_receipt_printing_upgrades_a_kiosk_database_of_the_previous_shape(tmp_pa
     assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-receipt-printing"]
     row = db.execute("SELECT reference, printed_at, print_fault FROM submissions").fetchone()
     assert tuple(row) == ("K01-00001-X", None, None)
+
+
+def test_references_skip_past_what_a_dead_card_may_have_handed_out(tmp_path):
+    from kiosk.submissions import continue_numbering
+
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK])
+    assert continue_numbering(db, 440) == 2000
+    db.execute("UPDATE counters SET value = 999")
+    assert continue_numbering(db, 12) == 2000, "the gap is at least a thousand"
