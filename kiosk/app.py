@@ -23,6 +23,7 @@ from forms.library import load_directory
 from kiosk import health, pages, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
+from kiosk.restore import UNFINISHED
 from kiosk.rendering import environment, render
 from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
@@ -36,8 +37,8 @@ from sync.responses import json_problem, wants_json
 STATIC = Path(__file__).parent / "static"
 
 
-class NotEnrolled(Exception):
-    """The kiosk has no identity yet: it must be enrolled with central first."""
+class NotReady(Exception):
+    """The kiosk cannot serve citizens yet: not enrolled, or a restore is unfinished."""
 
 
 def problem_response(request: Request, problem: Problem) -> Response:
@@ -95,11 +96,13 @@ def _routes() -> list[Any]:
 
 
 def create_app(settings: KioskSettings) -> Starlette:
-    """The kiosk app over ``settings.data``; raises :class:`NotEnrolled` before enrollment."""
+    """The kiosk app over ``settings.data``; raises :class:`NotReady` before enrollment."""
     settings.data.mkdir(parents=True, exist_ok=True)
     me = identity.load(settings.data)
     if me is None:
-        raise NotEnrolled(f"{settings.data} holds no kiosk identity: start once with --enroll CODE")
+        raise NotReady(f"{settings.data} holds no kiosk identity: start once with --enroll CODE")
+    if (settings.data / UNFINISHED).exists():
+        raise NotReady(f"the restore of {settings.data} is unfinished: run fieldkiosk restore again")
     database = settings.data / "kiosk.db"
     db = connect(database)
     migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])

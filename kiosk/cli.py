@@ -35,7 +35,7 @@ log = logging.getLogger("fieldkiosk")
 def _kiosk(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kiosk.app import NotEnrolled, create_app
+    from kiosk.app import NotReady, create_app
     from kiosk.settings import KioskSettings
     from sync import identity
 
@@ -48,7 +48,7 @@ def _kiosk(args: argparse.Namespace) -> int:
         log.info("enrolled as kiosk %s (%s)", me.code, me.name)
     try:
         app = create_app(settings)
-    except NotEnrolled as error:
+    except NotReady as error:
         print(f"fieldkiosk kiosk: {error}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)

@@ -10,6 +10,7 @@ the dead card had sent).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk import submissions
 from kiosk.migrations import MIGRATIONS
@@ -28,15 +29,30 @@ class Restored:
     next_reference: int
 
 
+#: Present from the moment the database is restored until the kiosk is lined up with
+#: central: a restore cut short (central unreachable, power lost) can simply be run again.
+UNFINISHED = "restore.unfinished"
+
+
 def restore(settings: RestoreSettings) -> Restored:
     database = settings.data / "kiosk.db"
-    replication.restore(
-        settings.replica,
-        database,
-        timestamp=settings.timestamp,
-        sftp_key=settings.sftp_key,
-        sftp_host_key=settings.sftp_host_key,
-    )
+    unfinished = settings.data / UNFINISHED
+    if not unfinished.exists():
+        replication.restore(
+            settings.replica,
+            database,
+            timestamp=settings.timestamp,
+            sftp_key=settings.sftp_key,
+            sftp_host_key=settings.sftp_host_key,
+        )
+        unfinished.touch()
+    done = _line_up(settings, database)
+    unfinished.unlink()
+    return done
+
+
+def _line_up(settings: RestoreSettings, database: Path) -> Restored:
+    """Enroll again if the card has no identity, then continue after what central holds."""
     me = identity.load(settings.data)
     if me is None:
         if not settings.enroll:

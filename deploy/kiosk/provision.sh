@@ -257,9 +257,11 @@ fi
 # --- a replaced card: the database comes back before the kiosk first starts ----------------
 mapfile -t litestream_env < <(env_lines "$ETC/litestream.env")
 if [ "$restore" = 1 ]; then
-  if [ -e "$DATA/kiosk.db" ]; then
+  if [ -e "$DATA/kiosk.db" ] && [ ! -e "$DATA/restore.unfinished" ]; then
     say "not restoring: $DATA/kiosk.db already exists (see deploy/README.md to start over)"
   else
+    # a restore cut short (no network, power lost) left restore.unfinished: running
+    # fieldkiosk restore again skips the download and finishes lining up with central
     say "restoring $DATA/kiosk.db from ${opt[REPLICA]}"
     run systemctl stop fieldkiosk-kiosk.service fieldkiosk-litestream.service
     # fieldkiosk restore also enrolls with the code (central staff: `reenroll NAME`) and asks

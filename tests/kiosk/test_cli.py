@@ -85,3 +85,23 @@ def test_restore_refuses_to_overwrite_a_database(tmp_path, capsys):
     (tmp_path / "kiosk.db").write_bytes(b"")
     assert main(["restore", "--from", f"file://{tmp_path}/replica", "--data", str(tmp_path)]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_a_restore_cut_short_can_be_run_again(tmp_path):
+    from kiosk.restore import UNFINISHED
+
+    central = servers.central(tmp_path / "central").start()
+    data = tmp_path / "kiosk"
+    try:
+        identity.enroll(data, central.url, servers.enroll_code(tmp_path / "central", "Shop"))
+        _queue(data, 2)  # as if restored from the replica, then central was out of reach
+        (data / UNFINISHED).touch()
+        refused = servers.run(["kiosk", "--data", str(data), "--no-sync"])
+        assert refused.returncode == 2 and "restore of" in refused.stderr
+        again = servers.run(["restore", "--from", "file:///nowhere", "--data", str(data)])
+        assert again.returncode == 0, again.stderr
+        assert "2 still to send" in again.stderr and "start at number 2001" in again.stderr
+        assert not (data / UNFINISHED).exists()
+    finally:
+        central.stop()
