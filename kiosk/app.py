@@ -102,7 +102,9 @@ def create_app(settings: KioskSettings) -> Starlette:
     if me is None:
         raise NotReady(f"{settings.data} holds no kiosk identity: start once with --enroll CODE")
     if (settings.data / UNFINISHED).exists():
-        raise NotReady(f"the restore of {settings.data} is unfinished: run fieldkiosk restore again")
+        raise NotReady(
+            f"the restore of {settings.data} is unfinished: run fieldkiosk restore again"
+        )
     database = settings.data / "kiosk.db"
     db = connect(database)
     migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])

@@ -23,6 +23,7 @@ two receipts. Only what neither Litestream nor central had when the link went is
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import sqlite3
@@ -109,7 +110,15 @@ class Field:
 
     def back_in_service(self) -> None:
         self.litestream = self._replicate()
-        self.kiosk = servers.kiosk(self.data, self.central.url, *FAST).start()
+        socket = ["--litestream-socket", str(self.litestream.socket_path)]
+        self.kiosk = servers.kiosk(self.data, self.central.url, *FAST, *socket).start()
+
+    def fleet_page(self) -> str:
+        from tests import staff
+
+        staff.add(str(self.central_data))
+        with staff.signed_in(self.central.url) as client:
+            return client.get("/kiosks").text
 
     def central_rows(self, query: str) -> list[tuple]:
         return _rows(self.central_data / "central.db", query)
@@ -148,6 +157,7 @@ def test_a_dead_sd_card_loses_nothing_central_acknowledged(tmp_path, store):
         final = field.central_rows(SUBMISSIONS)
         refused = field.central_rows("SELECT seq, reason FROM refused_changes")
         replicated = field.litestream.sync_now()
+        fleet = field.fleet_page()
     finally:
         field.close()
         field.central.stop()
@@ -167,6 +177,8 @@ def test_a_dead_sd_card_loses_nothing_central_acknowledged(tmp_path, store):
     lost = [r for r in before if (r.reference, r.id) not in saved]
     assert all(r.at > store_lost_at - RPO for r in lost), "lost what Litestream had time to copy"
     assert replicated.behind == 0, "Litestream did not resume on the restored database"
+    lag = re.search(r"<td>(\d+) s</td>", fleet)
+    assert lag, "the kiosk's heartbeat carried no replication lag to the fleet page"
     reused = sorted({r.reference for r in before} & {r.reference for r in after})
     assert not reused, (
         f"{len(reused)} references are on two receipts, e.g. {reused[:3]}: of {len(before)}"
