@@ -23,8 +23,8 @@ from forms.library import load_directory
 from kiosk import health, pages, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
-from kiosk.restore import UNFINISHED
 from kiosk.rendering import environment, render
+from kiosk.restore import UNFINISHED
 from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
 from sync import identity, keyfile, outbox
