@@ -23,12 +23,20 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "date_too_late": ("max",),
     "not_a_choice": (),
     "not_yes_no": (),
+    "too_few_choices": ("min",),
+    "too_many_choices": ("max",),
+    "not_a_phone": (),
+    "not_an_email": (),
+    "not_an_id": (),
+    "id_check_failed": (),
+    "consent_required": (),
 }
 """Every answer error code, with the names of the details it carries.
 
 ``too_long`` carries a number of characters; ``too_small``/``too_large`` carry an ``int``
 for integer fields and a decimal string such as ``"0.5"`` for decimal fields;
-``date_too_early``/``date_too_late`` carry an ISO date such as ``"2026-11-20"``.
+``date_too_early``/``date_too_late`` carry an ISO date such as ``"2026-11-20"``;
+``too_few_choices``/``too_many_choices`` carry a number of ticked answers.
 """
 
 

@@ -90,9 +90,17 @@ def _read_yaml(path: Path) -> Any:
         raise DefinitionError(path.name, [("", str(error))]) from None
 
 
+_ITEM_TAGS = {"field", "group", "repeat"}
+
+
 def _problem(detail: ErrorDetails) -> tuple[str, str]:
     context = detail.get("ctx") or {}
-    path = [str(part) for part in detail["loc"]]
+    # an item's kind ("field", "group", "repeat") is pydantic's tag, not a place in the file
+    path = [
+        str(part)
+        for index, part in enumerate(detail["loc"])
+        if not (part in _ITEM_TAGS and index and isinstance(detail["loc"][index - 1], int))
+    ]
     if context.get("at"):
         path.append(context["at"])
     return ".".join(path), _message(detail)

@@ -14,23 +14,45 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import phonenumbers
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     PlainValidator,
     PositiveInt,
+    Tag,
     field_validator,
     model_validator,
 )
+from pydantic import Field as Field_
 from pydantic_core import PydanticCustomError
 
+from forms.relative_dates import is_relative
 from forms.text import LocalizedText
 
-FieldTypeName = Literal["text", "integer", "decimal", "date", "select_one", "yes_no"]
+FieldTypeName = Literal[
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "date",
+    "select_one",
+    "select_multiple",
+    "yes_no",
+    "phone",
+    "email",
+    "national_id",
+    "note",
+    "consent",
+    "calculate",
+]
 """The names a field's ``type`` can take; :mod:`forms.types` says what each one does."""
 
 DEFAULT_MAX_LENGTH = 200
+LONG_TEXT_MAX_LENGTH = 2000
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SLUG = re.compile(r"[a-z][a-z0-9-]*")
@@ -45,7 +67,15 @@ _BOUND_KINDS: dict[str, tuple[type, ...]] = {
 _BOUND_WORDS = {
     "integer": "a whole number",
     "decimal": "a number",
-    "date": "a date like 2000-01-31 or the word today",
+    "date": "a date like 2000-01-31, today or a day from today like today-18y",
+}
+_TYPE_SETTINGS = {  # the settings only some types have
+    "max_length": ("text", "long_text"),
+    "min_choices": ("select_multiple",),
+    "max_choices": ("select_multiple",),
+    "region": ("phone",),
+    "id_rule": ("national_id",),
+    "id_length": ("national_id",),
 }
 
 
@@ -69,7 +99,7 @@ def _read_bound(value: Any) -> int | Decimal | date | str:
         raise _problem(f"must be a date without a time (got {value.isoformat()})")
     if isinstance(value, float | Decimal) and not math.isfinite(value):
         raise _problem(f"must be a finite number (got {value!r})")
-    if isinstance(value, int | Decimal | date) or value == "today":
+    if isinstance(value, int | Decimal | date) or is_relative(value):
         return value
     if isinstance(value, float):
         return Decimal(repr(value))
@@ -80,7 +110,19 @@ def _read_bound(value: Any) -> int | Decimal | date | str:
             raise _problem(f"is not a real date (got {value!r})") from None
     if isinstance(value, str) and _NUMBER.fullmatch(value):
         return int(value) if value.lstrip("-").isdigit() else Decimal(value)
-    raise _problem(f"must be a number, a date like 2000-01-31 or the word today (got {value!r})")
+    raise _problem(
+        "must be a number, a date like 2000-01-31, today or a day from today like today-18y"
+        f" (got {value!r})"
+    )
+
+
+def _phone_region(region: str) -> str:
+    if region != "ZZ" and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise _problem(
+            "must be a country code such as KE or SN, or ZZ for +country numbers only"
+            f" (got {region!r})"
+        )
+    return region
 
 
 Text = Annotated[str, BeforeValidator(_text_only)]
@@ -97,6 +139,8 @@ class Choice(BaseModel):
 
     value: Text
     label: LocalizedText
+    #: Extra columns a choice filter can test, e.g. ``{region: north}`` for a district.
+    properties: dict[str, str] = {}
 
 
 class Field(BaseModel):
@@ -111,8 +155,29 @@ class Field(BaseModel):
     required: bool = True
     min: Bound | None = None
     max: Bound | None = None
-    max_length: PositiveInt = DEFAULT_MAX_LENGTH
+    max_length: PositiveInt = DEFAULT_MAX_LENGTH  # LONG_TEXT_MAX_LENGTH for long_text
     choices: list[Choice] | None = None
+    #: select_multiple: how many answers the citizen must and may tick.
+    min_choices: PositiveInt | None = None
+    max_choices: PositiveInt | None = None
+    #: phone: the ISO 3166 country local numbers are read in; ZZ takes only +country numbers.
+    region: Annotated[str, AfterValidator(_phone_region)] = "ZZ"
+    #: national_id: the check digit rule, and how many digits the number has.
+    id_rule: Literal["luhn", "verhoeff", "none"] = "none"
+    id_length: PositiveInt | None = None
+    #: The name of a shared list in the form's ``choice_lists`` (instead of ``choices``).
+    choice_list: str | None = None
+    #: Which choices to offer, e.g. ``region = ${region}`` (``region``: a choice property).
+    choice_filter: str | None = None
+    #: Ask only when this expression is true (skip logic), e.g. ``${age} >= 18``.
+    relevant: str | None = None
+    #: Required only when this expression is true (instead of ``required: true``).
+    required_if: str | None = None
+    #: The answer must make this true (``.`` is the answer), e.g. ``. <= ${household_size}``.
+    constraint: str | None = None
+    constraint_message: LocalizedText | None = None
+    #: For ``calculate`` fields: the value, worked out from other answers, never asked.
+    calculation: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -125,12 +190,14 @@ class Field(BaseModel):
 
     @model_validator(mode="after")
     def _check_settings(self) -> Field:
+        _check_type_settings(self)
         _check_choices(self)
         _check_bounds(self)
-        if "max_length" in self.model_fields_set and self.type != "text":
-            raise _problem(
-                f"only text fields have max_length (this one is {self.type})", "max_length"
-            )
+        if (self.type == "calculate") != (self.calculation is not None):
+            raise _problem("calculate fields, and only they, need a calculation", "calculation")
+        if self.type == "long_text" and "max_length" not in self.model_fields_set:
+            # the default for long text; left unset, so a dump still leaves it out
+            object.__setattr__(self, "max_length", LONG_TEXT_MAX_LENGTH)
         return self
 
     def choice(self, value: str) -> Choice | None:
@@ -144,14 +211,55 @@ class Field(BaseModel):
             yield "hint", self.hint
         for index, choice in enumerate(self.choices or ()):
             yield f"choices.{index}.label", choice.label
+        if self.constraint_message is not None:
+            yield "constraint_message", self.constraint_message
+
+    def expressions(self) -> Iterator[tuple[str, str]]:
+        """Every expression in this field, with the key it is under."""
+        for key in ("relevant", "required_if", "constraint", "calculation", "choice_filter"):
+            text = getattr(self, key)
+            if text is not None:
+                yield key, text
+
+    @property
+    def asked(self) -> bool:
+        """Whether the citizen sees this field (calculations are worked out, not asked)."""
+        return self.type != "calculate"
+
+
+def _item_kind(value: Any) -> str:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return kind if kind in ("group", "repeat") else "field"
+
+
+def _check_type_settings(field: Field) -> None:
+    for key, types in _TYPE_SETTINGS.items():
+        given = getattr(field, key) is not None and key in field.model_fields_set
+        if given and field.type not in types:
+            where = " and ".join(types)
+            raise _problem(f"only {where} fields have {key} (this one is {field.type})", key)
+    if field.type == "note" and "required" in field.model_fields_set:
+        raise _problem("a note takes no answer, so it has no required", "required")
+    low, high = field.min_choices, field.max_choices
+    if low is not None and high is not None and low > high:
+        raise _problem(f"min_choices ({low}) is greater than max_choices ({high})", "min_choices")
+    if low is not None and field.choices and low > len(field.choices):
+        count = len(field.choices)
+        raise _problem(f"min_choices ({low}) is more than the {count} choices", "min_choices")
 
 
 def _check_choices(field: Field) -> None:
-    if field.type != "select_one":
+    if field.type not in ("select_one", "select_multiple"):
         if field.choices is not None:
             raise _problem(
-                f"only select_one fields have choices (this one is {field.type})", "choices"
+                "only select_one and select_multiple fields have choices"
+                f" (this one is {field.type})",
+                "choices",
             )
+        return
+    if field.choice_list is not None:
+        if field.choices is not None:
+            raise _problem("give choices or choice_list, not both", "choice_list")
         return
     if not field.choices:
         raise _problem("at least one choice is needed", "choices")
@@ -176,8 +284,8 @@ def _check_bounds(field: Field) -> None:
             )
         _check_bound_kind(field.type, bound, key)
     low, high = field.min, field.max
-    if low is None or high is None or "today" in (low, high):
-        return
+    if low is None or high is None or isinstance(low, str) or isinstance(high, str):
+        return  # a bound from today moves
     if low > high:  # type: ignore[operator]  # both are numbers, or both are dates
         raise _problem(f"min ({_show(low)}) is greater than max ({_show(high)})", "min")
 
@@ -193,6 +301,65 @@ def _show(bound: Any) -> str:
     return bound.isoformat() if isinstance(bound, date) else str(bound)
 
 
+class Group(BaseModel):
+    """Questions that belong together: on one page (``page: true``) or one after another."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: Literal["group"]
+    label: LocalizedText | None = None
+    page: bool = False
+    relevant: str | None = None
+    fields: list[Item]
+
+    _check_name = field_validator("name")(Field._check_name.__func__)  # type: ignore[attr-defined]
+
+
+class Repeat(BaseModel):
+    """The same questions asked once per person or thing (each household member)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    type: Literal["repeat"]
+    label: LocalizedText
+    #: The question asked after each one, e.g. "Does anyone else live with you?".
+    add_another: LocalizedText | None = None
+    min_count: int = Field_(0, ge=0)
+    max_count: int = Field_(20, ge=1, le=200)
+    relevant: str | None = None
+    fields: list[Item]
+
+    _check_name = field_validator("name")(Field._check_name.__func__)  # type: ignore[attr-defined]
+
+    @model_validator(mode="after")
+    def _check_counts(self) -> Repeat:
+        if self.min_count > self.max_count:
+            raise _problem(
+                f"min_count ({self.min_count}) is greater than max_count ({self.max_count})",
+                "min_count",
+            )
+        return self
+
+
+Item = Annotated[
+    Annotated[Field, Tag("field")]
+    | Annotated[Group, Tag("group")]
+    | Annotated[Repeat, Tag("repeat")],
+    Discriminator(_item_kind),
+]
+
+
+def walk(items: list[Item], at: str = "fields") -> Iterator[tuple[str, Field | Group | Repeat]]:
+    """Every item below ``items``, depth first, with its path (``fields.2.fields.0``)."""
+    for index, item in enumerate(items):
+        path = f"{at}.{index}"
+        yield path, item
+        if not isinstance(item, Field):
+            yield from walk(item.fields, f"{path}.fields")
+
+
 class FormDefinition(BaseModel):
     """A public-service form: what it is for, its languages and its questions in order."""
 
@@ -205,7 +372,8 @@ class FormDefinition(BaseModel):
     title: LocalizedText
     description: LocalizedText
     what_happens_next: LocalizedText | None = None
-    fields: list[Field]
+    choice_lists: dict[str, list[Choice]] = {}
+    fields: list[Item]
 
     @field_validator("id")
     @classmethod
@@ -234,17 +402,17 @@ class FormDefinition(BaseModel):
 
     @field_validator("fields")
     @classmethod
-    def _check_fields(cls, fields: list[Field]) -> list[Field]:
+    def _check_fields(cls, fields: list[Item]) -> list[Item]:
         if not fields:
             raise _problem("at least one field is needed")
-        seen: dict[str, int] = {}
-        for index, field in enumerate(fields):
-            if field.name in seen:
+        seen: dict[str, str] = {}
+        for path, item in walk(fields):
+            if item.name in seen:
                 raise _problem(
-                    f"the name {field.name!r} is already used by fields.{seen[field.name]}",
-                    f"{index}.name",
+                    f"the name {item.name!r} is already used by {seen[item.name]}",
+                    path.removeprefix("fields.") + ".name",
                 )
-            seen[field.name] = index
+            seen[item.name] = path
         return fields
 
     @model_validator(mode="after")
@@ -260,31 +428,38 @@ class FormDefinition(BaseModel):
                 )
         return self
 
+    def items(self) -> Iterator[tuple[str, Field | Group | Repeat]]:
+        """Every field, group and repeat, depth first, with its path."""
+        return walk(self.fields)
+
+    def all_fields(self) -> list[Field]:
+        """Every field, in the order the form asks them (inside groups and repeats too)."""
+        return [item for _, item in self.items() if isinstance(item, Field)]
+
     @property
     def names(self) -> list[str]:
-        """The field names, in the order the questions are asked."""
-        return [field.name for field in self.fields]
+        """Every field's name, in the order the form asks them."""
+        return [field.name for field in self.all_fields()]
 
     def field(self, name: str) -> Field:
-        """The field called ``name``; :class:`KeyError` if there is none."""
-        return self.fields[self.index(name)]
-
-    def index(self, name: str) -> int:
-        """The 0-based position of the field called ``name``; :class:`KeyError` if none."""
-        for index, field in enumerate(self.fields):
+        """The field called ``name``, wherever it is; :class:`KeyError` if there is none."""
+        for field in self.all_fields():
             if field.name == name:
-                return index
+                return field
         raise KeyError(name)
 
-    def next_name(self, name: str) -> str | None:
-        """The name of the question after ``name``, or ``None`` after the last one."""
-        index = self.index(name) + 1
-        return self.fields[index].name if index < len(self.fields) else None
+    def item(self, name: str) -> Field | Group | Repeat:
+        """The field, group or repeat called ``name``; :class:`KeyError` if there is none."""
+        for _, item in self.items():
+            if item.name == name:
+                return item
+        raise KeyError(name)
 
-    def previous_name(self, name: str) -> str | None:
-        """The name of the question before ``name``, or ``None`` before the first one."""
-        index = self.index(name)
-        return self.fields[index - 1].name if index > 0 else None
+    def choices(self, field: Field) -> list[Choice]:
+        """The choices ``field`` offers before any filter: its own or a shared list's."""
+        if field.choice_list is not None:
+            return self.choice_lists.get(field.choice_list, [])
+        return list(field.choices or [])
 
     def texts(self) -> Iterator[tuple[str, LocalizedText]]:
         """Every piece of text in the form, with its path (``fields.2.choices.0.label``)."""
@@ -292,12 +467,26 @@ class FormDefinition(BaseModel):
         yield "description", self.description
         if self.what_happens_next is not None:
             yield "what_happens_next", self.what_happens_next
-        for index, field in enumerate(self.fields):
-            for location, text in field.texts():
-                yield f"fields.{index}.{location}", text
+        for name, choices in self.choice_lists.items():
+            for index, choice in enumerate(choices):
+                yield f"choice_lists.{name}.{index}.label", choice.label
+        for path, item in self.items():
+            if isinstance(item, Field):
+                for location, text in item.texts():
+                    yield f"{path}.{location}", text
+            else:
+                for key in ("label", "add_another"):
+                    extra: LocalizedText | None = getattr(item, key, None)
+                    if extra is not None:
+                        yield f"{path}.{key}", extra
 
 
 def _language(language: str) -> str:
     if not _LANGUAGE.fullmatch(language):
         raise _problem(f"must be a language code such as en, fr or pt_BR (got {language!r})")
     return language
+
+
+Group.model_rebuild()
+Repeat.model_rebuild()
+FormDefinition.model_rebuild()

@@ -1,32 +1,25 @@
 """The field types: how each one reads an answer, with examples of what it accepts.
 
-Each :class:`FieldType` gets an answer that is already cleaned and not blank (see
-:func:`forms.validation.parse_answer`) and returns the value to store or a
-:class:`~forms.errors.FieldError`. Its examples are run by the tests and can be shown
-on a patterns page: ``valid`` pairs a submitted answer with the value stored,
-``invalid`` pairs one with the error it gets, for a field built from ``settings``.
+:data:`FIELD_TYPES` holds every type. The simple ones are here; the others are declared
+in :mod:`forms.multiple_choice`, :mod:`forms.contacts`, :mod:`forms.identity` and
+:mod:`forms.statements`. :mod:`forms.field_type` says what a type declares.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from forms import contacts, identity, multiple_choice, statements
 from forms.errors import FieldError
+from forms.field_type import EXAMPLE_TODAY, REQUIRED, Answer, FieldType, Raw, Result
+from forms.relative_dates import resolve
 from forms.schema import Field
 
-Raw = str | Mapping[str, str] | None
-"""A submitted answer: a string, or ``{"day", "month", "year"}`` for a date, or nothing."""
-Answer = str | int | bool | None
-"""A stored answer; always JSON-able."""
-Result = Answer | FieldError
-
-EXAMPLE_TODAY = date(2026, 11, 20)
-"""The day the examples are checked on, so that ``today`` in their settings is fixed."""
+__all__ = ["EXAMPLE_TODAY", "FIELD_TYPES", "Answer", "FieldType", "Raw", "Result", "decimal_text"]
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?\d+(?:([.,\u066b])(\d+))?")
@@ -35,27 +28,14 @@ _DAY_OR_MONTH = re.compile(r"\d{1,2}")
 _YEAR = re.compile(r"\d{4}")
 
 
-@dataclass(frozen=True)
-class FieldType:
-    """What a field ``type`` accepts, and examples that show it."""
-
-    name: str
-    parse: Callable[[Field, Any, date], Result]
-    settings: Mapping[str, Any]
-    valid: tuple[tuple[Raw, Answer], ...]
-    invalid: tuple[tuple[Raw, FieldError], ...]
-
-    def example_field(self) -> Field:
-        """A required field of this type with the settings the examples are written for."""
-        return Field.model_validate(
-            {"name": "example", "type": self.name, "label": "Example", **self.settings}
-        )
-
-
 def _parse_text(field: Field, text: str, today: date) -> Result:
     if len(text) > field.max_length:
         return FieldError("too_long", {"max": field.max_length})
     return text
+
+
+def _parse_long_text(field: Field, text: str, today: date) -> Result:
+    return _parse_text(field, text.replace("\r\n", "\n").replace("\r", "\n"), today)
 
 
 def _parse_integer(field: Field, text: str, today: date) -> Result:
@@ -111,8 +91,8 @@ def _outside(value: Any, low: Any, high: Any, show: Callable[[Any], Any]) -> Fie
 
 
 def _day(bound: object, today: date) -> date | None:
-    if bound == "today":
-        return today
+    if isinstance(bound, str):
+        return resolve(bound, today)  # today, today-18y...
     return bound if isinstance(bound, date) else None
 
 
@@ -134,8 +114,6 @@ def _read_date(raw: str | Mapping[str, str]) -> date | None:
         return None
 
 
-_REQUIRED = ((None, FieldError("required")), ("", FieldError("required")))
-
 FIELD_TYPES: dict[str, FieldType] = {
     field_type.name: field_type
     for field_type in (
@@ -151,9 +129,24 @@ FIELD_TYPES: dict[str, FieldType] = {
                 ("123456789012", "123456789012"),
             ),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 (" \t\n ", FieldError("required")),
                 ("1234567890123", FieldError("too_long", {"max": 12})),
+            ),
+        ),
+        FieldType(
+            "long_text",
+            _parse_long_text,
+            settings={"max_length": 20},
+            valid=(
+                ("Line one\r\nLine two", "Line one\nLine two"),
+                ("  My roof leaks.\n\n", "My roof leaks."),
+                ("12345678901234567890", "12345678901234567890"),
+            ),
+            invalid=(
+                *REQUIRED,
+                ("\r\n \n", FieldError("required")),
+                ("123456789012345678901", FieldError("too_long", {"max": 20})),
             ),
         ),
         FieldType(
@@ -162,7 +155,7 @@ FIELD_TYPES: dict[str, FieldType] = {
             settings={"min": 1, "max": 30},
             valid=(("4", 4), (" 30 ", 30), ("+1", 1), ("007", 7), ("\u0661\u0662", 12)),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 ("4.5", FieldError("not_integer")),
                 ("4.0", FieldError("not_integer")),
                 ("four", FieldError("not_integer")),
@@ -188,7 +181,7 @@ FIELD_TYPES: dict[str, FieldType] = {
                 ("10000.50", "10000.5"),
             ),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 ("abc", FieldError("not_decimal")),
                 ("1,000", FieldError("not_decimal")),
                 ("1.2.3", FieldError("not_decimal")),
@@ -212,7 +205,7 @@ FIELD_TYPES: dict[str, FieldType] = {
                 ({"day": "1", "month": "1", "year": "1900"}, "1900-01-01"),
             ),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 ({"day": "", "month": " ", "year": ""}, FieldError("required")),
                 ("2001-02-29", FieldError("not_date")),
                 ("20/11/2026", FieldError("not_date")),
@@ -237,7 +230,7 @@ FIELD_TYPES: dict[str, FieldType] = {
             },
             valid=(("north", "north"), (" south ", "south")),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 ("North", FieldError("not_a_choice")),
                 ("east", FieldError("not_a_choice")),
             ),
@@ -248,12 +241,16 @@ FIELD_TYPES: dict[str, FieldType] = {
             settings={},
             valid=(("yes", True), ("no", False), (" Yes ", True)),
             invalid=(
-                *_REQUIRED,
+                *REQUIRED,
                 ("maybe", FieldError("not_yes_no")),
                 ("true", FieldError("not_yes_no")),
                 ("1", FieldError("not_yes_no")),
             ),
         ),
+        *multiple_choice.TYPES,
+        *contacts.TYPES,
+        *identity.TYPES,
+        *statements.TYPES,
     )
 }
 """Every field type, by the name a definition gives in ``type``."""

@@ -8,6 +8,7 @@
     fieldkiosk restore --from REPLICA_URL --data DIR [--timestamp T] [--enroll CODE]
     fieldkiosk sync    --data DIR --central URL --once
     fieldkiosk forms check [--forms DIR]
+    fieldkiosk forms import FILE.xlsx [--out DIR]
 
 Every option also reads an environment variable ``FIELDKIOSK_<OPTION>``; ``--help`` on
 each subcommand names it.
@@ -152,6 +153,12 @@ def _forms_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _forms_import(args: argparse.Namespace) -> int:
+    from forms.xlsform import main_import
+
+    return main_import(args.file, args.out)
+
+
 def _central_parser(commands: argparse._SubParsersAction) -> None:
     from sync.settings import CentralSettings
 
@@ -205,6 +212,10 @@ def parser() -> argparse.ArgumentParser:
         "--forms", help=f"directory of definitions [env: {options.env_name('forms')}]"
     )
     check.set_defaults(run=_forms_check)
+    xlsform = form_tasks.add_parser("import", help="turn an XLSForm into a form definition")
+    xlsform.add_argument("file", help="the XLSForm workbook (.xlsx or .xls)")
+    xlsform.add_argument("--out", default=".", help="directory to write <id>.yaml in (default: .)")
+    xlsform.set_defaults(run=_forms_import)
     return root
 
 

@@ -42,8 +42,8 @@ def begin(conn: sqlite3.Connection, session_id: str, form_id: str, form_version:
     return draft
 
 
-def save_answer(conn: sqlite3.Connection, draft: Draft, name: str, value: Any) -> None:
-    draft.answers[name] = value
+def save(conn: sqlite3.Connection, draft: Draft) -> None:
+    """Store the draft's answers as they now are."""
     with transaction(conn):
         conn.execute(
             "UPDATE drafts SET answers = ?, updated_at = ? WHERE session_id = ? AND form_id = ?",

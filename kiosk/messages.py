@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from forms.errors import FieldError
 from kiosk import formatting
 from sync.problems import N_
 
@@ -24,6 +25,15 @@ MESSAGES = {
     "date_too_late": N_("Enter a date on or before %(max)s"),
     "not_a_choice": N_("Choose one of the answers"),
     "not_yes_no": N_("Choose yes or no"),
+    "required_choices": N_("Choose at least one of the answers"),
+    "too_few_choices": N_("Choose at least %(min)s of the answers"),
+    "too_many_choices": N_("Choose no more than %(max)s of the answers"),
+    "not_a_phone": N_("Enter a phone number, like +254 712 345 678"),
+    "not_an_email": N_("Enter an email address in the correct format, like name@example.com"),
+    "not_an_id": N_("Enter the ID number as it is written on the card"),
+    "id_check_failed": N_("Check the ID number: a digit may be wrong"),
+    "consent_required": N_("Tick the box to give your consent"),
+    "constraint": N_("Check your answer: it does not fit with the other answers"),
 }
 
 CHOICE_TYPES = {"select_one", "yes_no"}
@@ -31,11 +41,22 @@ DATE_CODES = {"date_too_early", "date_too_late"}
 
 
 def describe(
-    code: str, params: dict[str, Any], field_type: str, gettext: Callable[[str], str], language: str
+    problem: FieldError,
+    field_type: str,
+    gettext: Callable[[str], str],
+    language: str,
+    translate: Callable[[Any], str] = str,
 ) -> str:
-    """The sentence for error ``code`` on a field of ``field_type``, in ``language``."""
+    """The sentence for ``problem`` on a field of ``field_type``, in ``language``; a
+    constraint's own message (from the form, in the citizen's language) when it has one."""
+    code, params = problem.code, problem.params
+    if code == "constraint":
+        own = params.get("message")
+        return translate(own) if own else gettext(MESSAGES["constraint"])
     if code == "required" and field_type in CHOICE_TYPES:
         code = "required_choice"
+    if code == "required" and field_type == "select_multiple":
+        code = "required_choices"
     message = gettext(MESSAGES.get(code, MESSAGES["required"]))
     shown = formatting.day if code in DATE_CODES else formatting.number
     return message % {key: shown(value, language) for key, value in params.items()}

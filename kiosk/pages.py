@@ -8,16 +8,17 @@ the next screen in the same response (``HX-Push-Url`` keeps the address bar righ
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 import locales
-from forms.errors import FieldError
-from forms.schema import Field, FormDefinition
-from forms.validation import parse_answer, validate_answers
+from forms.answers import calculate, check_page, final, problems
+from forms.pages import Page, get, more, pages, put
+from forms.schema import FormDefinition
 from kiosk import drafts, formatting, messages, receipts, screens, sessions, submissions
 from kiosk.drafts import Draft
 from kiosk.rendering import render
@@ -37,15 +38,43 @@ class StartAgain(Exception):
 
 @dataclass(frozen=True)
 class Journey:
-    """A citizen part-way through a form."""
+    """A citizen part-way through a form, and the pages their answers lead to."""
 
     definition: FormDefinition
     session: sessions.Session
     draft: Draft
+    pages: list[Page]
+    position: int = 0
 
     @property
     def language(self) -> str:
         return self.session.language
+
+    @property
+    def total(self) -> int:
+        return len(self.pages)
+
+    @property
+    def back_url(self) -> str:
+        if self.position <= 0 or not self.pages:
+            return f"/forms/{self.definition.id}"
+        return screens.question_url(self.definition, self.pages[self.position - 1].key)
+
+    def at(self, key: str) -> Journey:
+        """The journey standing on page ``key``; ``unknown_question`` if no such page."""
+        for index, page in enumerate(self.pages):
+            if page.key == key:
+                return replace(self, position=index)
+        raise Problem(UNKNOWN_QUESTION, question=key)
+
+    @property
+    def page(self) -> Page:
+        return self.pages[self.position]
+
+    def following(self) -> Page | None:
+        """The page after this one in the journey as the answers now stand."""
+        index = self.position + 1
+        return self.pages[index] if index < len(self.pages) else None
 
 
 def _db(request: Request) -> sqlite3.Connection:
@@ -66,13 +95,7 @@ def current_journey(request: Request) -> Journey:
     draft = session and drafts.load(_db(request), session.id, definition.id)
     if not session or not draft:
         raise StartAgain(definition.id)
-    return Journey(definition, session, draft)
-
-
-def field_of(definition: FormDefinition, name: str) -> Field:
-    if name not in definition.names:
-        raise Problem(UNKNOWN_QUESTION, question=name)
-    return definition.field(name)
+    return Journey(definition, session, draft, pages(definition, draft.answers, date.today()))
 
 
 def _language(request: Request) -> str:
@@ -111,43 +134,84 @@ async def start(request: Request) -> Response:
     cookie = None
     if session is None:
         cookie, session = sessions.start(db, request.app.state.settings.language)
-    drafts.begin(db, session.id, definition.id, definition.version)
-    response = _see_other(screens.question_url(definition, definition.fields[0].name))
+    draft = drafts.begin(db, session.id, definition.id, definition.version)
+    first = pages(definition, draft.answers, date.today())
+    target = (
+        screens.question_url(definition, first[0].key) if first else screens.check_url(definition)
+    )
+    response = _see_other(target)
     if cookie:
         sessions.remember(response, cookie)
     return response
 
 
 async def question(request: Request) -> Response:
-    journey = current_journey(request)
-    field = field_of(journey.definition, request.path_params["name"])
-    value = screens.shown(field, journey.draft.answers.get(field.name))
-    return screens.question_page(request, journey.definition, field, journey.language, value, None)
+    journey = current_journey(request).at(request.path_params["key"])
+    page = journey.page
+    if page.asks_for_more:
+        return screens.more_page(request, journey.definition, journey, page, None)
+    stored = {
+        slot.key: screens.shown(slot.field, get(journey.draft.answers, slot)) for slot in page.slots
+    }
+    return screens.question_page(request, journey.definition, journey, page, stored, {})
 
 
 async def answer(request: Request) -> Response:
-    journey = current_journey(request)
-    definition = journey.definition
-    field = field_of(definition, request.path_params["name"])
-    raw = screens.raw(field, await request.form())
-    result = parse_answer(field, raw, date.today())
-    if isinstance(result, FieldError):
-        gettext = locales.translations(journey.language).gettext
-        error = messages.describe(result.code, result.params, field.type, gettext, journey.language)
+    journey = current_journey(request).at(request.path_params["key"])
+    form = await request.form()
+    if journey.page.asks_for_more:
+        return _more(request, journey, form.get("answer"))
+    typed = screens.raw(journey.page, form)
+    parsed, problems = check_page(
+        journey.definition, journey.page, typed, journey.draft.answers, date.today()
+    )
+    if problems:
+        again = {
+            slot.key: typed.get(slot.key)
+            if slot.key in problems
+            else screens.shown(slot.field, parsed.get(slot.key))
+            for slot in journey.page.slots
+        }
         response = screens.question_page(
-            request, definition, field, journey.language, raw, error, 422
+            request, journey.definition, journey, journey.page, again, problems, 422
         )
         response.headers["hx-push-url"] = "false"
         return response
-    drafts.save_answer(_db(request), journey.draft, field.name, result)
-    following = definition.next_name(field.name)
-    if following is None or request.query_params.get("change"):
-        return _advance(request, journey, None)
-    return _advance(request, journey, definition.field(following))
+    for slot in journey.page.slots:
+        put(journey.draft.answers, slot, parsed[slot.key])
+    return _saved(request, journey)
 
 
-def _advance(request: Request, journey: Journey, following: Field | None) -> Response:
-    """To the next question (or to check answers when ``following`` is None).
+def _more(request: Request, journey: Journey, said: Any) -> Response:
+    """The answer to "add another?": yes opens a new instance, no moves on."""
+    if said not in ("yes", "no"):
+        gettext = locales.translations(journey.language).gettext
+        error = gettext("Choose yes or no")
+        response = screens.more_page(request, journey.definition, journey, journey.page, error, 422)
+        response.headers["hx-push-url"] = "false"
+        return response
+    assert journey.page.repeat is not None
+    more(journey.draft.answers, journey.page.repeat, said == "yes")
+    return _saved(request, journey)
+
+
+def _saved(request: Request, journey: Journey) -> Response:
+    """Store the draft, work out calculations, and go on to the next page."""
+    definition, today = journey.definition, date.today()
+    calculate(definition, journey.draft.answers, today)
+    drafts.save(_db(request), journey.draft)
+    moved = replace(journey, pages=pages(definition, journey.draft.answers, today))
+    here = (
+        moved.at(journey.page.key) if any(p.key == journey.page.key for p in moved.pages) else None
+    )
+    following = here.following() if here else None
+    if following is None or (request.query_params.get("change") and not journey.page.asks_for_more):
+        return _advance(request, moved, None)
+    return _advance(request, moved.at(following.key), following)
+
+
+def _advance(request: Request, journey: Journey, following: Page | None) -> Response:
+    """To the next page (or to check answers when ``following`` is None).
 
     Without JavaScript: a 303 redirect. With htmx: the next screen in this same response,
     saving a round trip, with ``HX-Push-Url`` so that the address bar follows.
@@ -156,34 +220,40 @@ def _advance(request: Request, journey: Journey, following: Field | None) -> Res
     if following is None:
         url = screens.check_url(definition)
     else:
-        url = screens.question_url(definition, following.name)
+        url = screens.question_url(definition, following.key)
     if not is_htmx(request):
         return _see_other(url)
     if following is None:
-        response = screens.check_page(request, definition, journey.language, journey.draft, {})
+        response = screens.check_page(request, definition, _at_end(journey), {})
+    elif following.asks_for_more:
+        response = screens.more_page(request, definition, journey, following, None)
     else:
-        value = screens.shown(following, journey.draft.answers.get(following.name))
-        response = screens.question_page(
-            request, definition, following, journey.language, value, None
-        )
+        stored = {
+            s.key: screens.shown(s.field, get(journey.draft.answers, s)) for s in following.slots
+        }
+        response = screens.question_page(request, definition, journey, following, stored, {})
     response.headers["hx-push-url"] = url
     return response
 
 
+def _at_end(journey: Journey) -> Journey:
+    return replace(journey, position=len(journey.pages))
+
+
 async def check(request: Request) -> Response:
-    journey = current_journey(request)
-    return screens.check_page(request, journey.definition, journey.language, journey.draft, {})
+    journey = _at_end(current_journey(request))
+    return screens.check_page(request, journey.definition, journey, {})
 
 
 async def submit(request: Request) -> Response:
-    journey = current_journey(request)
-    problems = validate_answers(journey.definition, journey.draft.answers)
-    if problems:
-        return screens.check_page(
-            request, journey.definition, journey.language, journey.draft, problems, 422
-        )
+    journey = _at_end(current_journey(request))
+    today = date.today()
+    left = problems(journey.definition, journey.draft.answers, today)
+    if left:
+        return screens.check_page(request, journey.definition, journey, left, 422)
     kiosk_code = request.app.state.identity.code
-    submission = submissions.submit(_db(request), kiosk_code, journey.draft, journey.language)
+    sent = replace(journey.draft, answers=final(journey.definition, journey.draft.answers, today))
+    submission = submissions.submit(_db(request), kiosk_code, sent, journey.language)
     request.app.state.kick()
     printer = request.app.state.devices.printer
     await receipts.print_receipt(

@@ -1,36 +1,46 @@
-"""The screens a citizen sees while filling in a form: a question and check-your-answers.
+"""The screens a citizen sees while filling in a form: a page of questions, "add another?"
+and check-your-answers.
 
-Each function turns a definition, the draft's answers and an optional problem into a
+Each function turns a definition, the page, the draft's answers and any problems into a
 rendered page (or htmx fragment); the routes in :mod:`kiosk.pages` decide which one.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 import locales
+from forms.answers import choices
 from forms.errors import FieldError
+from forms.pages import Page, Slot, get
 from forms.schema import Field, FormDefinition
-from forms.validation import display_value
 from kiosk import formatting, messages
-from kiosk.drafts import Draft
 from kiosk.rendering import render
 
 WIDGETS = {
     "text": "text",
+    "long_text": "textarea",
     "integer": "number",
     "decimal": "number",
     "date": "date",
     "select_one": "choices",
+    "select_multiple": "checkboxes",
     "yes_no": "choices",
+    "phone": "phone",
+    "email": "email",
+    "national_id": "national_id",
+    "note": "note",
+    "consent": "consent",
 }
+_DATE_PARTS = ("day", "month", "year")
 
 
-def question_url(definition: FormDefinition, name: str) -> str:
-    return f"/forms/{definition.id}/questions/{name}"
+def question_url(definition: FormDefinition, key: str) -> str:
+    return f"/forms/{definition.id}/questions/{key}"
 
 
 def check_url(definition: FormDefinition) -> str:
@@ -44,14 +54,25 @@ def context(definition: FormDefinition | None, language: str) -> dict[str, Any]:
     return {"language": language, "t": lambda text: text.get(language, default) if text else ""}
 
 
-def raw(field: Field, form: Any) -> Any:
+def input_name(page: Page, slot: Slot) -> str:
+    """The form input of ``slot``: ``answer`` alone on its page, else its key."""
+    return "answer" if len(page.slots) == 1 else slot.key.replace(".", "-")
+
+
+def raw(page: Page, form: Any) -> dict[str, Any]:
+    """What the citizen typed or picked for each slot on ``page``, by slot key."""
+    return {slot.key: _raw(slot.field, input_name(page, slot), form) for slot in page.slots}
+
+
+def _raw(field: Field, name: str, form: Any) -> Any:
     if field.type == "date":
-        return {part: str(form.get(f"answer-{part}", "")).strip() for part in _DATE_PARTS}
-    value = form.get("answer")
+        return {part: str(form.get(f"{name}-{part}", "")).strip() for part in _DATE_PARTS}
+    if field.type == "select_multiple":
+        return [value for value in form.getlist(name) if isinstance(value, str)]
+    if field.type == "consent":
+        return form.get(name) == "yes"
+    value = form.get(name)
     return value if isinstance(value, str) else None
-
-
-_DATE_PARTS = ("day", "month", "year")
 
 
 def shown(field: Field, value: Any) -> Any:
@@ -63,107 +84,189 @@ def shown(field: Field, value: Any) -> Any:
         return {"day": str(int(day)), "month": str(int(month)), "year": year}
     if field.type == "yes_no":
         return "yes" if value else "no"
+    if field.type in {"select_multiple", "consent"}:
+        return value
     return str(value)
 
 
 def question_page(
     request: Request,
     definition: FormDefinition,
-    field: Field,
-    language: str,
-    value: Any,
-    error: str | None,
+    journey: Any,
+    page: Page,
+    shown_values: dict[str, Any],
+    problems: dict[str, FieldError],
     status_code: int = 200,
 ) -> Response:
-    index = definition.index(field.name)
-    previous = definition.previous_name(field.name)
+    """``page`` with what the citizen gave (``shown_values``) and any problems."""
+    language = journey.language
+    screen = context(definition, language)
+    gettext = locales.translations(language).gettext
+    slots = [
+        _slot(
+            definition, journey.draft.answers, page, slot, shown_values, problems, screen, gettext
+        )
+        for slot in page.slots
+    ]
     change = "?change=1" if request.query_params.get("change") else ""
-    page = context(definition, language)
-    t = page["t"]
+    errors = [(f"#{item['first_input']}", item["error"]) for item in slots if item["error"]]
     return render(
         request,
         "question.html",
         {
-            **page,
+            **screen,
             "definition": definition,
-            "field": field,
-            "widget": WIDGETS[field.type],
-            "label": t(field.label),
-            "hint": t(field.hint),
-            "choices": _choices(field, t, locales.translations(language).gettext),
-            "value": value,
-            "error": error,
-            "first_input_suffix": "-day" if field.type == "date" else "",
-            "number": index + 1,
-            "total": len(definition.fields),
-            "action_url": question_url(definition, field.name) + change,
-            "audio_url": question_url(definition, field.name) + "/audio",
-            "back_url": check_url(definition)
-            if change
-            else (question_url(definition, previous) if previous else f"/forms/{definition.id}"),
+            "page": page,
+            "slots": slots,
+            "heading": screen["t"](page.heading) if page.heading else None,
+            "errors": errors,
+            "number": journey.position + 1,
+            "total": journey.total,
+            "action_url": question_url(definition, page.key) + change,
+            "audio_url": question_url(definition, page.key) + "/audio",
+            "back_url": check_url(definition) if change else journey.back_url,
+            "instance_title": _instance_title(page, screen, gettext),
         },
         status_code,
     )
 
 
-def _choices(field: Field, t: Any, gettext: Any) -> list[tuple[str, str]]:
+def _slot(definition, answers, page, slot, shown_values, problems, screen, gettext):  # type: ignore[no-untyped-def]
+    field, t = slot.field, screen["t"]
+    name = input_name(page, slot)
+    problem = problems.get(slot.key)
+    return {
+        "field": field,
+        "widget": WIDGETS[field.type],
+        "input": name,
+        "first_input": f"{name}-day" if field.type == "date" else name,
+        "as_heading": len(page.slots) == 1,
+        "label": t(field.label),
+        "hint": t(field.hint),
+        "choices": _choices(definition, field, slot, answers, t, gettext),
+        "value": shown_values.get(slot.key),
+        "error": messages.describe(problem, field.type, gettext, screen["language"], t)
+        if problem
+        else None,
+    }
+
+
+def _choices(definition, field, slot, answers, t, gettext) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     if field.type == "yes_no":
         return [("yes", gettext("Yes")), ("no", gettext("No"))]
-    return [(choice.value, t(choice.label)) for choice in field.choices or []]
+    offered = choices(definition, slot, answers, date.today())
+    return [(choice.value, t(choice.label)) for choice in offered]
+
+
+def _instance_title(page: Page, screen: dict[str, Any], gettext: Any) -> str | None:
+    if page.repeat is None or page.instance is None:
+        return None
+    return f"{screen['t'](page.repeat.label)} {page.instance + 1}"
+
+
+def more_page(
+    request: Request,
+    definition: FormDefinition,
+    journey: Any,
+    page: Page,
+    error: str | None,
+    status_code: int = 200,
+) -> Response:
+    """The "add another?" question after a repeat's instances."""
+    screen = context(definition, journey.language)
+    gettext = locales.translations(journey.language).gettext
+    repeat = page.repeat
+    assert repeat is not None
+    count = len(journey.draft.answers.get(repeat.name) or [])
+    question = screen["t"](repeat.add_another) or gettext("Do you want to add another?")
+    return render(
+        request,
+        "more.html",
+        {
+            **screen,
+            "definition": definition,
+            "question": question,
+            "count": count,
+            "repeat_label": screen["t"](repeat.label),
+            "error": error,
+            "number": journey.position + 1,
+            "total": journey.total,
+            "action_url": question_url(definition, page.key),
+            "back_url": journey.back_url,
+        },
+        status_code,
+    )
 
 
 def check_page(
     request: Request,
     definition: FormDefinition,
-    language: str,
-    draft: Draft,
-    problems: dict[str, FieldError],
+    journey: Any,
+    problems: dict[str, tuple[Page, FieldError]],
     status_code: int = 200,
 ) -> Response:
-    page = context(definition, language)
-    t = page["t"]
-    gettext = locales.translations(language).gettext
+    language = journey.language
+    screen = context(definition, language)
+    t, gettext = screen["t"], locales.translations(language).gettext
     rows = [
         {
-            "question": t(field.label),
-            "answer": _answer_text(field, draft.answers.get(field.name), definition, language),
-            "change_url": question_url(definition, field.name) + "?change=1",
+            "question": _row_label(page, slot, screen, gettext),
+            "answer": answer_text(definition, slot, get(journey.draft.answers, slot), language, t),
+            "change_url": question_url(definition, page.key) + "?change=1",
         }
-        for field in definition.fields
+        for page in journey.pages
+        for slot in page.slots
+        if slot.field.type != "note"
     ]
     errors = [
         (
-            question_url(definition, name) + "?change=1",
-            f"{t(definition.field(name).label)}: "
-            + messages.describe(
-                error.code, error.params, definition.field(name).type, gettext, language
-            ),
+            question_url(definition, page.key) + "?change=1",
+            _error_line(page, key, problem, screen, gettext, language),
         )
-        for name, error in problems.items()
+        for key, (page, problem) in problems.items()
     ]
-    last = definition.fields[-1].name
     return render(
         request,
         "check.html",
         {
-            **page,
+            **screen,
             "definition": definition,
             "rows": rows,
             "errors": errors,
-            "back_url": question_url(definition, last),
+            "back_url": journey.back_url,
         },
         status_code,
     )
 
 
-def _answer_text(field: Field, value: Any, definition: FormDefinition, language: str) -> str:
-    if value is None:
+def _row_label(page: Page, slot: Slot, screen: dict[str, Any], gettext: Any) -> str:
+    label = screen["t"](slot.field.label)
+    title = _instance_title(page, screen, gettext)
+    return f"{title}: {label}" if title else label
+
+
+def _error_line(page, key, problem, screen, gettext, language) -> str:  # type: ignore[no-untyped-def]
+    if page.asks_for_more:
+        return gettext("Say whether you want to add another")
+    slot = next(slot for slot in page.slots if slot.key == key)
+    sentence = messages.describe(problem, slot.field.type, gettext, language, screen["t"])
+    return f"{_row_label(page, slot, screen, gettext)}: {sentence}"
+
+
+def answer_text(definition: FormDefinition, slot: Slot, value: Any, language: str, t: Any) -> str:
+    """An answer as the check page shows it, in the citizen's language."""
+    gettext = locales.translations(language).gettext
+    field = slot.field
+    if value in (None, "", []):
         return ""
     if field.type == "date":
         return formatting.day(value, language)
-    if field.type == "yes_no":
-        gettext = locales.translations(language).gettext
+    if field.type in {"yes_no", "consent"}:
         return gettext("Yes") if value else gettext("No")
     if field.type in {"integer", "decimal"}:
         return formatting.number(value, language)
-    return display_value(field, value, language, definition.default_language)
+    if field.type in {"select_one", "select_multiple"}:
+        labels = {c.value: t(c.label) for c in definition.choices(field)}
+        picked = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, str(v)) for v in picked)
+    return str(value)

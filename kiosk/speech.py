@@ -19,15 +19,16 @@ PARTS = ("label", "hint")
 
 
 async def question_audio(request: Request) -> Response:
-    journey = pages.current_journey(request)
-    definition = journey.definition
-    field = pages.field_of(definition, request.path_params["name"])
+    journey = pages.current_journey(request).at(request.path_params["key"])
+    definition, page = journey.definition, journey.page
     part = request.query_params.get("part", "label")
-    text = getattr(field, part, None) if part in PARTS else None
-    if text is None:
-        raise Problem(UNKNOWN_QUESTION, question=f"{field.name} ({part})")
+    field = page.slots[0].field if page.slots else None
+    text = page.heading if part == "label" and page.heading else getattr(field, part, None)
+    if part not in PARTS or text is None or field is None:
+        raise Problem(UNKNOWN_QUESTION, question=f"{page.key} ({part})")
     words = text.get(journey.language, definition.default_language)
-    key = prompt_key(definition.id, field.name if part == "label" else f"{field.name}.{part}")
+    name = field.name if not page.heading else page.key
+    key = prompt_key(definition.id, name if part == "label" else f"{name}.{part}")
     speech = request.app.state.devices.speech
     audio = await run_in_threadpool(speech.synthesise, words, journey.language, key)
     if isinstance(audio, Fault):

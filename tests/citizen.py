@@ -1,4 +1,9 @@
-"""A citizen completing a form over plain HTTP, the way a browser without JavaScript does."""
+"""A citizen completing a form over plain HTTP, the way a browser without JavaScript does.
+
+The citizen reads which page the kiosk is on from its address, works out that page's
+questions with the form engine (as the kiosk does), and gives a valid answer to each,
+adding one person to every repeat.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,14 @@ from typing import Any
 
 import httpx2
 
+from forms.answers import choices
+from forms.pages import Page, Slot, more, pages, put
 from forms.schema import Field, FormDefinition
+from kiosk.screens import input_name
 
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
 REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')
+TODAY = date.today()
 
 
 def csrf_token(html: str) -> str:
@@ -21,23 +30,46 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def valid_answer(field: Field) -> dict[str, str]:
-    """Form data a widget of this field would post for a valid answer."""
+def valid_value(definition: FormDefinition | None, slot: Slot, answers: dict[str, Any]) -> Any:
+    """A stored answer that fits ``slot`` (its type, bounds, constraint and filter)."""
+    field = slot.field
     if field.type == "date":
-        day = _valid_day(field)
-        return {
-            "answer-day": str(day.day),
-            "answer-month": str(day.month),
-            "answer-year": str(day.year),
-        }
+        return _valid_day(field)
     if field.type in {"integer", "decimal"}:
         low = Decimal(str(field.min)) if field.min is not None else Decimal(1)
-        return {"answer": str(int(low) + 1 if field.type == "integer" else low + Decimal("1.5"))}
-    if field.type == "select_one":
-        return {"answer": field.choices[-1].value}
+        return int(low) + 1 if field.type == "integer" else low + Decimal("1.5")
+    if field.type in {"select_one", "select_multiple"}:
+        offered = choices(definition, slot, answers, TODAY) if definition else field.choices or []
+        return offered[-1].value if field.type == "select_one" else [offered[0].value]
+    if field.type in {"yes_no", "consent"}:
+        return True
+    if field.type == "phone":
+        return "+254712345678"
+    if field.type == "email":
+        return "amina@example.org"
+    if field.type == "national_id":
+        return "79927398713"
+    if field.type == "note":
+        return None
+    return "Amina Okafor"
+
+
+def form_data(field: Field, name: str, value: Any) -> dict[str, Any]:
+    """What the widget for ``field`` posts under input ``name`` for ``value``."""
+    if field.type == "date":
+        return {f"{name}-day": value.day, f"{name}-month": value.month, f"{name}-year": value.year}
     if field.type == "yes_no":
-        return {"answer": "yes"}
-    return {"answer": "Amina Okafor"}
+        return {name: "yes" if value else "no"}
+    if field.type == "consent":
+        return {name: "yes"}
+    if field.type == "select_multiple":
+        return {name: value}
+    return {} if value is None else {name: str(value)}
+
+
+def valid_answer(field: Field) -> dict[str, Any]:
+    """Form data for ``field`` alone on its page (for tests that post one answer)."""
+    return form_data(field, "answer", valid_value(None, Slot(field), {}))
 
 
 def _valid_day(field: Field) -> date:
@@ -50,28 +82,54 @@ def _valid_day(field: Field) -> date:
 def _bound(value: Any) -> date | None:
     if value is None:
         return None
-    if value == "today":
-        return date.today()
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    if isinstance(value, date):
+        return value
+    if str(value).startswith("today"):
+        return TODAY
+    return date.fromisoformat(str(value))
 
 
-def complete(client: httpx2.Client, definition: FormDefinition) -> str:
-    """Fill in every question of ``definition`` and send it; returns the reference."""
+def page_data(definition: FormDefinition, page: Page, answers: dict[str, Any]) -> dict[str, Any]:
+    """Valid form data for every question on ``page``; records the answers given."""
+    data: dict[str, Any] = {}
+    for slot in page.slots:
+        value = valid_value(definition, slot, answers)
+        put(answers, slot, value)
+        data.update(form_data(slot.field, input_name(page, slot), value))
+    return data
+
+
+def complete(client: httpx2.Client, definition: FormDefinition, people: int = 1) -> str:
+    """Fill in every page of ``definition`` and send it; returns the reference.
+
+    Each repeat gets ``people`` instances (at least its minimum)."""
     page = client.get(f"/forms/{definition.id}")
     page.raise_for_status()
     response = client.post(
         f"/forms/{definition.id}/start", data={"csrftoken": csrf_token(page.text)}
     )
-    for field in definition.fields:
-        assert response.url.path == f"/forms/{definition.id}/questions/{field.name}", response.url
-        data = {"csrftoken": csrf_token(response.text), **valid_answer(field)}
+    answers: dict[str, Any] = {}
+    prefix = f"/forms/{definition.id}/questions/"
+    for _ in range(200):
+        if not response.url.path.startswith(prefix):
+            break
+        key = response.url.path.removeprefix(prefix)
+        current = {p.key: p for p in pages(definition, answers, TODAY)}[key]
+        data = {"csrftoken": csrf_token(response.text)}
+        if current.asks_for_more:
+            assert current.repeat is not None
+            wanted = len(answers.get(current.repeat.name) or []) < people
+            more(answers, current.repeat, wanted)
+            data["answer"] = "yes" if wanted else "no"
+        else:
+            data.update(page_data(definition, current, answers))
         response = client.post(response.url.path, data=data)
-        assert response.status_code == 200, response.text[:2000]
-    assert response.url.path == f"/forms/{definition.id}/check"
+        assert response.status_code == 200, response.text[:3000]
+    assert response.url.path == f"/forms/{definition.id}/check", response.url
     response = client.post(
         f"/forms/{definition.id}/submit", data={"csrftoken": csrf_token(response.text)}
     )
-    assert response.status_code == 200, response.text[:2000]
+    assert response.status_code == 200, response.text[:3000]
     match = REFERENCE.search(response.text)
     assert match, "receipt shows no reference"
     return match.group(1)

@@ -39,6 +39,7 @@ def test_every_setting_has_help_text(model):
         ["restore", "--help"],
         ["sync", "--help"],
         ["forms", "check", "--help"],
+        ["forms", "import", "--help"],
     ],
     ids=" ".join,
 )

@@ -23,6 +23,7 @@ def rows(definition: FormDefinition | None, answers: dict[str, Any]) -> list[tup
     if definition is None:
         return sorted(answers.items())
     language, default = STAFF_LANGUAGE, definition.default_language
+    fields = definition.all_fields()
     known = [
         (
             field.label.get(language, default),
@@ -30,8 +31,8 @@ def rows(definition: FormDefinition | None, answers: dict[str, Any]) -> list[tup
             if field.type in {"select_one", "yes_no"} and answers[field.name] is not None
             else answers[field.name],
         )
-        for field in definition.fields
+        for field in fields
         if field.name in answers
     ]
-    names = {field.name for field in definition.fields}
+    names = {field.name for field in fields}
     return known + sorted((name, value) for name, value in answers.items() if name not in names)

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 
 from forms.library import DEFAULT_DIRECTORY, load_directory
+from forms.pages import more, pages, put
+from kiosk.screens import input_name
 from tests import staff
-from tests.citizen import valid_answer
+from tests.citizen import form_data, valid_value
 
 pytestmark = pytest.mark.browser
 DEFINITIONS = load_directory(DEFAULT_DIRECTORY)
+TODAY = date.today()
 
 
-def _answer(page, field) -> None:
-    for name, value in valid_answer(field).items():
-        if field.type in {"select_one", "yes_no"}:
-            page.check(f"input[name='{name}'][value='{value}']")
-        else:
-            page.fill(f"#{name}", value)
+def _fill(page, definition, screen, answers) -> None:
+    """Answer every question on ``screen`` the way a person does: type, tick, pick."""
+    for slot in screen.slots:
+        value = valid_value(definition, slot, answers)
+        put(answers, slot, value)
+        name = input_name(screen, slot)
+        for key, posted in form_data(slot.field, name, value).items():
+            if slot.field.type in {"select_one", "yes_no", "select_multiple", "consent"}:
+                for one in posted if isinstance(posted, list) else [posted]:
+                    page.check(f"input[name='{key}'][value='{one}']")
+            else:
+                page.fill(f"#{key}", str(posted))
 
 
 def _start(page, form_id: str) -> None:
@@ -27,17 +37,29 @@ def _start(page, form_id: str) -> None:
     page.click(f"a[href='/forms/{form_id}']")
     page.wait_for_url(f"**/forms/{form_id}")
     page.click("button.button--start")
-    page.wait_for_url(f"**/questions/{DEFINITIONS[form_id].fields[0].name}")
+    first = pages(DEFINITIONS[form_id], {}, TODAY)[0].key
+    page.wait_for_url(f"**/questions/{first}")
 
 
-def _complete(page, form_id: str) -> str:
+def _complete(page, form_id: str, people: int = 1) -> str:
     """From the first question to the receipt; returns the reference shown."""
     definition = DEFINITIONS[form_id]
-    for number, field in enumerate(definition.fields, start=1):
-        page.wait_for_url(f"**/questions/{field.name}")
-        assert f"Question {number} of {len(definition.fields)}" in page.inner_text("main")
-        _answer(page, field)
+    answers: dict = {}
+    prefix = f"/forms/{form_id}/questions/"
+    while prefix in page.url:
+        key = page.url.split(prefix, 1)[1]
+        screen = {p.key: p for p in pages(definition, answers, TODAY)}[key]
+        total = len(pages(definition, answers, TODAY))
+        assert f"of {total}" in page.inner_text(".progress")
+        if screen.asks_for_more:
+            wanted = len(answers.get(screen.repeat.name) or []) < people
+            more(answers, screen.repeat, wanted)
+            page.check(f"input[name='answer'][value='{'yes' if wanted else 'no'}']")
+        else:
+            _fill(page, definition, screen, answers)
+        before = page.url
         page.click("form.question button[type=submit]")
+        page.wait_for_function("url => location.href !== url", arg=before)
     page.wait_for_url(f"**/forms/{form_id}/check")
     page.click("text=Send my answers")
     page.wait_for_selector(".reference")

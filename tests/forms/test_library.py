@@ -51,6 +51,11 @@ def test_dump_round_trips_every_kind_of_value(minimal, write):
         {"name": "income", "type": "decimal", "label": "Income", "min": 0.5, "max": 1000},
         {"name": "born", "type": "date", "label": "Born", "min": "1900-01-01", "max": "today"},
         {"name": "agree", "type": "yes_no", "label": "Agree?", "required": False},
+        {"name": "adult", "type": "date", "label": "Born", "min": "today-120y", "max": "today-18y"},
+        {"name": "story", "type": "long_text", "label": "What happened?"},
+        {"name": "mobile", "type": "phone", "label": "Phone", "region": "KE"},
+        {"name": "card", "type": "national_id", "label": "ID", "id_rule": "luhn", "id_length": 11},
+        {"name": "about", "type": "note", "label": "About you", "hint": "We ask three things."},
         {
             "name": "answer",
             "type": "select_one",
@@ -66,6 +71,9 @@ def test_dump_round_trips_every_kind_of_value(minimal, write):
     assert again == definition
     assert again.field("income").min == Decimal("0.5")
     assert again.field("born").min == date(1900, 1, 1)
+    assert again.field("adult").max == "today-18y"
+    assert again.field("story").max_length == 2000
+    assert "max_length" not in text  # long text's default is not written out
     assert dump_definition(again) == text
 
 

@@ -15,12 +15,9 @@ def test_navigation(minimal):
     definition = FormDefinition.model_validate(minimal)
     assert definition.names == ["full_name", "copies", "region"]
     assert definition.field("copies").type == "integer"
-    assert definition.index("region") == 2
-    assert definition.next_name("full_name") == "copies"
-    assert definition.next_name("region") is None
-    assert definition.previous_name("copies") == "full_name"
-    assert definition.previous_name("full_name") is None
-    for method in (definition.field, definition.index, definition.next_name):
+    assert [field.name for field in definition.all_fields()] == definition.names
+    assert definition.item("region") is definition.field("region")
+    for method in (definition.field, definition.item):
         with pytest.raises(KeyError):
             method("nope")
 
@@ -64,10 +61,31 @@ def test_defaults():
         ("date", date(2000, 1, 31), date(2000, 1, 31)),
         ("date", "2000-01-31", date(2000, 1, 31)),
         ("date", "today", "today"),
+        ("date", "today-18y", "today-18y"),
+        ("date", "today+30d", "today+30d"),
     ],
 )
 def test_bounds_are_read_as_numbers_and_dates(type_, written, read):
     assert _field(type=type_, min=written).min == read
+
+
+def test_bounds_from_today_are_not_compared():
+    field = _field(type="date", min="today", max="today-18y")  # checked on the day
+    assert (field.min, field.max) == ("today", "today-18y")
+
+
+def test_type_settings_and_their_defaults():
+    assert _field(type="long_text").max_length == 2000
+    assert _field(type="long_text", max_length=500).max_length == 500
+    assert _field(type="phone").region == "ZZ"
+    assert _field(type="phone", region="KE").region == "KE"
+    assert (_field(type="national_id").id_rule, _field(type="national_id").id_length) == (
+        "none",
+        None,
+    )
+    choices = [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]
+    field = _field(type="select_multiple", choices=choices, min_choices=2, max_choices=2)
+    assert (field.min_choices, field.max_choices) == (2, 2)
 
 
 @pytest.mark.parametrize(
@@ -82,13 +100,15 @@ def test_bounds_are_read_as_numbers_and_dates(type_, written, read):
         (
             {"type": "number"},
             "fields.0.type",
-            "Input should be 'text', 'integer', 'decimal', "
-            "'date', 'select_one' or 'yes_no' (got 'number')",
+            "Input should be 'text', 'long_text', 'integer', 'decimal', 'date', 'select_one', "
+            "'select_multiple', 'yes_no', 'phone', 'email', 'national_id', 'note', 'consent' or "
+            "'calculate' "
+            "(got 'number')",
         ),
         (
             {"choices": [{"value": "a", "label": "A"}]},
             "fields.0.choices",
-            "only select_one fields have choices (this one is text)",
+            "only select_one and select_multiple fields have choices (this one is text)",
         ),
         ({"type": "select_one"}, "fields.0.choices", "at least one choice is needed"),
         (
@@ -134,7 +154,8 @@ def test_bounds_are_read_as_numbers_and_dates(type_, written, read):
         (
             {"type": "date", "max": 2000},
             "fields.0.max",
-            "must be a date like 2000-01-31 or the word today for date fields (got 2000)",
+            "must be a date like 2000-01-31, today or a day from today like today-18y "
+            "for date fields (got 2000)",
         ),
         (
             {"type": "date", "max": "2001-02-29"},
@@ -144,7 +165,8 @@ def test_bounds_are_read_as_numbers_and_dates(type_, written, read):
         (
             {"type": "date", "max": "tomorrow"},
             "fields.0.max",
-            "must be a number, a date like 2000-01-31 or the word today (got 'tomorrow')",
+            "must be a number, a date like 2000-01-31, today or a day from today like today-18y "
+            "(got 'tomorrow')",
         ),
         (
             {"type": "decimal", "max": float("inf")},
@@ -159,9 +181,100 @@ def test_bounds_are_read_as_numbers_and_dates(type_, written, read):
         (
             {"max_length": 10, "type": "integer"},
             "fields.0.max_length",
-            "only text fields have max_length (this one is integer)",
+            "only text and long_text fields have max_length (this one is integer)",
         ),
         ({"max_length": 0}, "fields.0.max_length", "Input should be greater than 0 (got 0)"),
+        (
+            {"type": "date", "min": "today-18w"},
+            "fields.0.min",
+            "must be a number, a date like 2000-01-31, today or a day from today like today-18y "
+            "(got 'today-18w')",
+        ),
+        (
+            {"type": "integer", "min": "today-18y"},
+            "fields.0.min",
+            "must be a whole number for integer fields (got today-18y)",
+        ),
+        (
+            {"type": "select_multiple"},
+            "fields.0.choices",
+            "at least one choice is needed",
+        ),
+        (
+            {"min_choices": 1},
+            "fields.0.min_choices",
+            "only select_multiple fields have min_choices (this one is text)",
+        ),
+        (
+            {"type": "select_one", "max_choices": 1, "choices": [{"value": "a", "label": "A"}]},
+            "fields.0.max_choices",
+            "only select_multiple fields have max_choices (this one is select_one)",
+        ),
+        (
+            {
+                "type": "select_multiple",
+                "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                "min_choices": 2,
+                "max_choices": 1,
+            },
+            "fields.0.min_choices",
+            "min_choices (2) is greater than max_choices (1)",
+        ),
+        (
+            {
+                "type": "select_multiple",
+                "choices": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}],
+                "min_choices": 3,
+            },
+            "fields.0.min_choices",
+            "min_choices (3) is more than the 2 choices",
+        ),
+        (
+            {
+                "type": "select_multiple",
+                "choices": [{"value": "a", "label": "A"}],
+                "max_choices": -1,
+            },
+            "fields.0.max_choices",
+            "Input should be greater than 0 (got -1)",
+        ),
+        ({"region": "KE"}, "fields.0.region", "only phone fields have region (this one is text)"),
+        (
+            {"type": "phone", "region": "Kenya"},
+            "fields.0.region",
+            "must be a country code such as KE or SN, or ZZ for +country numbers only "
+            "(got 'Kenya')",
+        ),
+        (
+            {"type": "phone", "region": "ke"},
+            "fields.0.region",
+            "must be a country code such as KE or SN, or ZZ for +country numbers only (got 'ke')",
+        ),
+        (
+            {"type": "national_id", "id_rule": "mod11"},
+            "fields.0.id_rule",
+            "Input should be 'luhn', 'verhoeff' or 'none' (got 'mod11')",
+        ),
+        (
+            {"type": "integer", "id_length": 8},
+            "fields.0.id_length",
+            "only national_id fields have id_length (this one is integer)",
+        ),
+        (
+            {"type": "national_id", "max_length": 8},
+            "fields.0.max_length",
+            "only text and long_text fields have max_length (this one is national_id)",
+        ),
+        (
+            {"type": "note", "required": False},
+            "fields.0.required",
+            "a note takes no answer, so it has no required",
+        ),
+        (
+            {"type": "consent", "choices": [{"value": "yes", "label": "Yes"}]},
+            "fields.0.choices",
+            "only select_one and select_multiple fields have choices (this one is consent)",
+        ),
         ({"lable": "Name"}, "fields.0.lable", "is not a known key (check the spelling)"),
         (
             {"label": None},

@@ -30,7 +30,11 @@ def test_every_type_the_schema_allows_is_declared():
 @pytest.mark.parametrize("field_type", FIELD_TYPES.values(), ids=list(FIELD_TYPES))
 def test_every_type_has_examples_of_both_kinds(field_type):
     assert len(field_type.valid) >= 2
-    assert len(field_type.invalid) >= 3
+    if field_type.required_code is None:  # a note takes no answer, so none is wrong
+        assert field_type.invalid == ()
+    else:
+        assert len(field_type.invalid) >= 3
+        assert (None, FieldError(field_type.required_code)) in field_type.invalid
     assert field_type.example_field().type == field_type.name
 
 
@@ -82,6 +86,52 @@ def test_a_partly_filled_optional_date_is_still_checked():
     field = FIELD_TYPES["date"].example_field().model_copy(update={"required": False})
     result = parse_answer(field, {"day": "3", "month": "", "year": ""}, EXAMPLE_TODAY)
     assert result == FieldError("not_date")
+
+
+@pytest.mark.parametrize(
+    ("bounds", "raw", "result"),
+    [
+        ({"max": "today-18y"}, "2008-11-20", "2008-11-20"),
+        ({"max": "today-18y"}, "2008-11-21", FieldError("date_too_late", {"max": "2008-11-20"})),
+        ({"min": "today+30d"}, "2026-12-20", "2026-12-20"),
+        ({"min": "today+30d"}, "2026-12-19", FieldError("date_too_early", {"min": "2026-12-20"})),
+        ({"min": "today-6m"}, "2026-05-19", FieldError("date_too_early", {"min": "2026-05-20"})),
+        ({"min": "today-6m", "max": "today"}, "2026-05-20", "2026-05-20"),
+    ],
+)
+def test_date_bounds_can_be_counted_from_today(bounds, raw, result):
+    example = FIELD_TYPES["date"].example_field()
+    field = example.model_copy(update={"min": None, "max": None, **bounds})
+    assert parse_answer(field, raw, EXAMPLE_TODAY) == result
+
+
+def test_a_bound_from_today_moves_with_the_day_given():
+    definition = FormDefinition.model_validate(
+        {
+            "id": "adults",
+            "version": "1",
+            "languages": ["en"],
+            "title": "Adults",
+            "description": "Adults only",
+            "fields": [{"name": "born", "type": "date", "label": "Born", "max": "today-18y"}],
+        }
+    )
+    answers = {"born": "2008-11-21"}
+    assert validate_answers(definition, answers, EXAMPLE_TODAY) == {
+        "born": FieldError("date_too_late", {"max": "2008-11-20"})
+    }
+    assert validate_answers(definition, answers, EXAMPLE_TODAY.replace(day=21)) == {}
+
+
+def test_long_text_takes_2000_characters_unless_told_otherwise():
+    field = FIELD_TYPES["long_text"].example_field().model_copy(update={"max_length": 2000})
+    assert parse_answer(field, "a" * 2000, EXAMPLE_TODAY) == "a" * 2000
+    assert parse_answer(field, "a" * 2001, EXAMPLE_TODAY) == FieldError("too_long", {"max": 2000})
+
+
+def test_only_select_multiple_takes_a_list():
+    with pytest.raises(TypeError, match="only select_multiple fields take a list"):
+        parse_answer(FIELD_TYPES["text"].example_field(), ["a", "b"], EXAMPLE_TODAY)
 
 
 def test_today_is_the_day_given():

@@ -1,0 +1,162 @@
+"""Taking answers: one page at a time (types, required-if, constraints), the whole form
+before it is sent, calculations, and the answers a submission finally carries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from forms.errors import FieldError
+from forms.expressions import compile_expression
+from forms.pages import MORE, Page, Slot, copy_answers, get, holds, pages, put, scope
+from forms.schema import Choice, Field, FormDefinition, Repeat
+from forms.validation import parse_answer
+
+EMPTY: tuple[Any, ...] = (None, "", [])
+
+
+def choices(definition: FormDefinition, slot: Slot, answers: dict[str, Any], today: date):
+    """The choices ``slot`` offers now: its list, filtered by its choice filter."""
+    offered = definition.choices(slot.field)
+    if slot.field.choice_filter is None:
+        return offered
+    names = scope(answers, slot.repeat, slot.instance)
+    return [c for c in offered if holds(_filter(slot.field), {**names, **_props(c)}, today)]
+
+
+#: A bare name in a choice filter (``region = ${region}``) is a column of the choice;
+#: quoted text, ``${...}`` references, function names and operators are left alone.
+_BARE = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|\b([A-Za-z_][\w-]*)\b(?!\s*\()")
+_WORDS = {"and", "or", "div", "mod"}
+CHOICE = "_choice_"
+
+
+def _filter(field: Field) -> str:
+    """A choice filter with its bare column names rewritten as ``${_choice_NAME}``."""
+    assert field.choice_filter is not None
+
+    def swap(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None or name in _WORDS:
+            return match.group(0)
+        return "${" + CHOICE + name + "}"
+
+    return _BARE.sub(swap, field.choice_filter)
+
+
+def _props(choice: Choice) -> dict[str, Any]:
+    return {CHOICE + key: value for key, value in choice.properties.items()} | {
+        CHOICE + "name": choice.value
+    }
+
+
+def _listed(definition: FormDefinition, field: Field) -> Field:
+    """``field`` with a shared choice list written out, as parsing an answer needs it."""
+    if field.choice_list is None:
+        return field
+    return field.model_copy(update={"choices": definition.choices(field), "choice_list": None})
+
+
+def check_page(
+    definition: FormDefinition,
+    page: Page,
+    raw: dict[str, Any],
+    answers: dict[str, Any],
+    today: date,
+) -> tuple[dict[str, Any], dict[str, FieldError]]:
+    """Each slot's parsed value and each slot's problem, for what the citizen typed."""
+    parsed: dict[str, Any] = {}
+    problems: dict[str, FieldError] = {}
+    trial = copy_answers(answers)
+    for slot in page.slots:
+        result = parse_answer(_listed(definition, slot.field), raw.get(slot.key), today)
+        if isinstance(result, FieldError):
+            problems[slot.key] = result
+        else:
+            parsed[slot.key] = result
+            put(trial, slot, result)
+    for slot in page.slots:
+        if slot.key in parsed:
+            problem = _logic(definition, slot, parsed[slot.key], trial, today)
+            if problem is not None:
+                problems[slot.key] = problem
+    return parsed, problems
+
+
+def _logic(
+    definition: FormDefinition, slot: Slot, value: Any, answers: dict[str, Any], today: date
+) -> FieldError | None:
+    field = slot.field
+    names = scope(answers, slot.repeat, slot.instance)
+    if value in EMPTY:
+        needed = field.required_if is not None and holds(field.required_if, names, today)
+        return FieldError("required", {}) if needed else None
+    if field.choice_filter is not None and not _offered(value, definition, slot, answers, today):
+        return FieldError("not_a_choice", {})
+    if not holds(field.constraint, names, today, current=value):
+        return FieldError("constraint", {"message": field.constraint_message})
+    return None
+
+
+def _offered(value: Any, definition, slot: Slot, answers, today: date) -> bool:  # type: ignore[no-untyped-def]
+    """Whether every value picked is among the choices the filter leaves."""
+    allowed = {choice.value for choice in choices(definition, slot, answers, today)}
+    picked = value if isinstance(value, list) else [value]
+    return all(one in allowed for one in picked)
+
+
+def problems(
+    definition: FormDefinition, answers: dict[str, Any], today: date
+) -> dict[str, tuple[Page, FieldError]]:
+    """Every problem left in a finished draft, by slot key, with the page that fixes it."""
+    found: dict[str, tuple[Page, FieldError]] = {}
+    for page in pages(definition, answers, today):
+        if page.asks_for_more:
+            found[page.key] = (page, FieldError("required", {}))
+            continue
+        for slot in page.slots:
+            value = get(answers, slot)
+            if value in EMPTY and slot.field.required and slot.field.type != "note":
+                found[slot.key] = (page, FieldError("required", {}))
+                continue
+            problem = _logic(definition, slot, value, answers, today)
+            if problem is not None:
+                found[slot.key] = (page, problem)
+    return found
+
+
+def calculate(definition: FormDefinition, answers: dict[str, Any], today: date) -> None:
+    """Work out every calculation from the answers (in form order, twice so that a
+    calculation may use one defined after it)."""
+    for _ in range(2):
+        for field in definition.all_fields():
+            if field.calculation is None:
+                continue
+            names = scope(answers)
+            value = compile_expression(field.calculation).evaluate(names, today=today)
+            answers[field.name] = _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float) and value != value:  # NaN: nothing to calculate yet
+        return None
+    return value
+
+
+def final(definition: FormDefinition, answers: dict[str, Any], today: date) -> dict[str, Any]:
+    """The answers a submission carries: only questions that applied, and calculations."""
+    kept: dict[str, Any] = {}
+    for page in pages(definition, answers, today):
+        for slot in page.slots:
+            put(kept, slot, get(answers, slot))
+    for field in definition.all_fields():
+        if field.calculation is not None:
+            kept[field.name] = answers.get(field.name)
+    for _, item in definition.items():
+        if isinstance(item, Repeat) and item.name in answers:
+            kept.setdefault(item.name, [])
+    kept.pop(MORE, None)
+    return kept
