@@ -10,6 +10,7 @@ dicts under the repeat's name. Keys starting with ``_`` are the engine's own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,6 +62,24 @@ def scope(answers: dict[str, Any], repeat: str | None = None, instance: int | No
         if instance < len(rows):
             seen.update(rows[instance])
     return seen
+
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+
+
+def interpolate(text: str, names: dict[str, Any]) -> str:
+    """A label or hint with each ``${name}`` replaced by that answer (as XLSForm shows
+    them), blank while it is unanswered."""
+
+    def value(match: re.Match[str]) -> str:
+        answer = names.get(match.group(1))
+        if answer is None or answer == "":
+            return ""
+        if isinstance(answer, list):
+            return " ".join(str(one) for one in answer)
+        return str(answer)
+
+    return _REFERENCE.sub(value, text) if "${" in text else text
 
 
 def holds(expression: str | None, names: dict[str, Any], today: date, current: Any = None):

@@ -201,13 +201,20 @@ def _saved(request: Request, journey: Journey) -> Response:
     calculate(definition, journey.draft.answers, today)
     drafts.save(_db(request), journey.draft)
     moved = replace(journey, pages=pages(definition, journey.draft.answers, today))
-    here = (
-        moved.at(journey.page.key) if any(p.key == journey.page.key for p in moved.pages) else None
-    )
-    following = here.following() if here else None
+    following = _after(moved, journey)
     if following is None or (request.query_params.get("change") and not journey.page.asks_for_more):
         return _advance(request, moved, None)
     return _advance(request, moved.at(following.key), following)
+
+
+def _after(moved: Journey, journey: Journey) -> Page | None:
+    """The page after the one just answered, in the pages the new answers lead to. When
+    the answer took its own page away ("no more people"), the page now in its place."""
+    keys = [page.key for page in moved.pages]
+    if journey.page.key in keys:
+        return moved.at(journey.page.key).following()
+    index = journey.position
+    return moved.pages[index] if index < len(moved.pages) else None
 
 
 def _advance(request: Request, journey: Journey, following: Page | None) -> Response:

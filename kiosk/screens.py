@@ -16,7 +16,7 @@ from starlette.responses import Response
 import locales
 from forms.answers import choices
 from forms.errors import FieldError
-from forms.pages import Page, Slot, get
+from forms.pages import Page, Slot, get, interpolate, scope
 from forms.schema import Field, FormDefinition
 from kiosk import formatting, messages
 from kiosk.rendering import render
@@ -132,7 +132,12 @@ def question_page(
 
 
 def _slot(definition, answers, page, slot, shown_values, problems, screen, gettext):  # type: ignore[no-untyped-def]
-    field, t = slot.field, screen["t"]
+    field = slot.field
+    names = scope(answers, slot.repeat, slot.instance)
+
+    def t(text: Any) -> str:
+        return interpolate(screen["t"](text), names)
+
     name = input_name(page, slot)
     problem = problems.get(slot.key)
     return {

@@ -41,8 +41,10 @@ def valid_value(definition: FormDefinition | None, slot: Slot, answers: dict[str
     if field.type in {"select_one", "select_multiple"}:
         offered = choices(definition, slot, answers, TODAY) if definition else field.choices or []
         return offered[-1].value if field.type == "select_one" else [offered[0].value]
-    if field.type in {"yes_no", "consent"}:
+    if field.type == "consent":
         return True
+    if field.type == "yes_no":
+        return False  # "no": in the demo forms, that opens the repeat (people living with you)
     if field.type == "phone":
         return "+254712345678"
     if field.type == "email":

@@ -131,3 +131,12 @@ def test_pension_income_keeps_its_decimals():
     field = DEMOS["pension-support"].field("monthly_income")
     assert parse_answer(field, "85000,50", TODAY) == "85000.5"
     assert parse_answer(field, "-1", TODAY).code == "too_small"
+
+
+def test_labels_show_the_answers_they_name():
+    from forms.pages import interpolate
+
+    names = {"total": 4, "needs": ["food", "water"], "empty": None}
+    assert interpolate("Total: ${total}", names) == "Total: 4"
+    assert interpolate("${needs} / ${empty}!", names) == "food water / !"
+    assert interpolate("No reference", names) == "No reference"
