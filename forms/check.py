@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from forms import logic
 from forms.errors import DefinitionError
 from forms.library import DEFAULT_DIRECTORY, SUFFIX, definition_files, load_definition
 from forms.schema import FormDefinition
@@ -63,7 +64,8 @@ def _check_file(file: Path, owners: dict[str, str]) -> list[Finding]:
         definition = load_definition(file)
     except DefinitionError as error:
         return [Finding(error.file, location, message) for location, message in error.problems]
-    findings = check_definition(definition, file.name)
+    findings = [Finding(file.name, where, what) for where, what in logic.problems(definition)]
+    findings += check_definition(definition, file.name)
     if definition.id in owners:
         message = f"{definition.id!r} is already used by {owners[definition.id]}"
         findings.insert(0, Finding(file.name, "id", message))

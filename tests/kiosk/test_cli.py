@@ -105,3 +105,21 @@ def test_a_restore_cut_short_can_be_run_again(tmp_path):
         assert not (data / UNFINISHED).exists()
     finally:
         central.stop()
+
+
+def test_forms_check_finds_logic_errors_before_a_citizen_does(tmp_path, capsys):
+    (tmp_path / "logic.yaml").write_text(
+        "id: logic\nversion: '1'\nlanguages: [en]\ntitle: Logic\ndescription: Logic\n"
+        "fields:\n"
+        "  - {name: age, type: integer, label: Age, relevant: '${age} >= '}\n"
+        "  - {name: a, type: calculate, label: A, calculation: '${b} + 1'}\n"
+        "  - {name: b, type: calculate, label: B, calculation: '${a} + ${nobody}'}\n"
+        "  - {name: where, type: select_one, label: Where, choice_list: places}\n"
+    )
+    assert main(["forms", "check", "--forms", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "logic.yaml: fields.0.relevant: error: expected a value" in out
+    assert "(at character 11)" in out
+    assert "refers to ${nobody}, which this form does not have" in out
+    assert "calculations depend on themselves: a -> b -> a" in out
+    assert "fields.3.choice_list: error: there is no choice list called 'places'" in out
