@@ -27,6 +27,7 @@ from kiosk.rendering import environment, render
 from kiosk.restore import UNFINISHED
 from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
+from kiosk.versions import Versions
 from sync import identity, keyfile, outbox
 from sync.agent import Agent
 from sync.database import connect, migrate
@@ -147,7 +148,9 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.identity = me
     app.state.db = db
     app.state.templates = environment()
-    app.state.definitions = load_directory(settings.forms)
+    app.state.versions = Versions(db, load_directory(settings.forms))
+    app.state.versions.prune()
+    app.state.definitions = app.state.versions.current
     app.state.agent = agent
     app.state.devices = devices
     app.state.scans = scans

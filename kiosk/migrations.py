@@ -46,4 +46,16 @@ MIGRATIONS = [
         ALTER TABLE submissions ADD COLUMN print_fault TEXT
         """,
     ),
+    sql(
+        "2026-11-22-form-versions",
+        """
+        CREATE TABLE form_versions (
+            form_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            PRIMARY KEY (form_id, version)
+        )
+        """,
+    ),
 ]

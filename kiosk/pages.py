@@ -90,11 +90,13 @@ def _definition(request: Request) -> FormDefinition:
 
 
 def current_journey(request: Request) -> Journey:
+    """The citizen's draft of the form in the path, with the version it started on."""
     definition = _definition(request)
     session = sessions.current(_db(request), request)
     draft = session and drafts.load(_db(request), session.id, definition.id)
     if not session or not draft:
         raise StartAgain(definition.id)
+    definition = request.app.state.versions.get(definition.id, draft.form_version) or definition
     return Journey(definition, session, draft, pages(definition, draft.answers, date.today()))
 
 
@@ -281,7 +283,7 @@ def _own_submission(request: Request) -> tuple[submissions.Submission, sessions.
 
 async def print_again(request: Request) -> Response:
     submission, session = _own_submission(request)
-    definition = request.app.state.definitions.get(submission.form_id)
+    definition = request.app.state.versions.get(submission.form_id, submission.form_version)
     printer = request.app.state.devices.printer
     await receipts.print_receipt(_db(request), printer, submission, definition, session.language)
     return _see_other(f"/receipts/{submission.reference}")
@@ -289,7 +291,7 @@ async def print_again(request: Request) -> Response:
 
 async def receipt(request: Request) -> Response:
     submission, session = _own_submission(request)
-    definition = request.app.state.definitions.get(submission.form_id)
+    definition = request.app.state.versions.get(submission.form_id, submission.form_version)
     page = screens.context(definition, session.language)
     fallback = locales.translations(session.language).gettext(
         "The office will look at your answers. Use your reference number to check progress."

@@ -49,7 +49,7 @@ async def status(request: Request) -> Response:
 
 
 def _found(request: Request, submission: submissions.Submission, language: str) -> dict:
-    definition = request.app.state.definitions.get(submission.form_id)
+    definition = request.app.state.versions.get(submission.form_id, submission.form_version)
     sent = outbox.delivered(request.app.state.db, submission.change_id)
     return {
         "reference": submission.reference,

@@ -56,7 +56,7 @@ def test_receipt_printing_upgrades_a_kiosk_database_of_the_previous_shape(tmp_pa
         "INSERT INTO submissions (id, reference, change_id, form_id, form_version, language,"
         " answers, submitted_at) VALUES ('s1', 'K01-00001-X', 'c1', 'f', '1', 'en', '{}', 'now')"
     )
-    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-receipt-printing"]
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK[:2]]) == ["2026-11-22-receipt-printing"]
     row = db.execute("SELECT reference, printed_at, print_fault FROM submissions").fetchone()
     assert tuple(row) == ("K01-00001-X", None, None)
 
@@ -69,3 +69,14 @@ def test_references_skip_past_what_a_dead_card_may_have_handed_out(tmp_path):
     assert continue_numbering(db, 440) == 2000
     db.execute("UPDATE counters SET value = 999")
     assert continue_numbering(db, 12) == 2000, "the gap is at least a thousand"
+
+
+def test_form_versions_upgrade_a_kiosk_database_of_the_previous_shape(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK[:2]])
+    db.execute(
+        "INSERT INTO drafts (session_id, form_id, form_version, updated_at)"
+        " SELECT 's', 'f', '1', 'now' WHERE 0"
+    )
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-form-versions"]
+    assert db.execute("SELECT count(*) FROM form_versions").fetchone()[0] == 0
