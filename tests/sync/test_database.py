@@ -74,9 +74,8 @@ def test_references_skip_past_what_a_dead_card_may_have_handed_out(tmp_path):
 def test_form_versions_upgrade_a_kiosk_database_of_the_previous_shape(tmp_path):
     db = connect(tmp_path / "kiosk.db")
     migrate(db, [*outbox.MIGRATIONS, *KIOSK[:2]])
-    db.execute(
-        "INSERT INTO drafts (session_id, form_id, form_version, updated_at)"
-        " SELECT 's', 'f', '1', 'now' WHERE 0"
-    )
+    db.execute("INSERT INTO sessions VALUES ('s', 'en', 'then', 'then')")
+    db.execute("INSERT INTO drafts VALUES ('s', 'f', '1', '{}', 'then')")
     assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-form-versions"]
+    assert db.execute("SELECT form_version FROM drafts").fetchone()[0] == "1"
     assert db.execute("SELECT count(*) FROM form_versions").fetchone()[0] == 0
