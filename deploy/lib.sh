@@ -266,3 +266,13 @@ litestream_probe() {
 env_lines() {
   if [ -r "$1" ]; then grep -E '^[A-Za-z_][A-Za-z0-9_]*=' "$1" || true; fi
 }
+
+# Enable UNIT and make sure it runs; restart it when RESTART is yes (its files changed).
+start_unit() { # UNIT RESTART(yes|no)
+  run systemctl enable --quiet "$1"
+  if [ "$2" = yes ] && systemctl is-active --quiet "$1" 2>/dev/null; then
+    run systemctl restart "$1"
+  else
+    run systemctl start "$1"
+  fi
+}

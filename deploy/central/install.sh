@@ -182,14 +182,6 @@ if [ -n "${opt[REPLICA]}" ] && [ ! -e "$DATA/central.db" ] && [ "$DRY_RUN" != 1 
   esac
 fi
 
-start_unit() { # UNIT RESTART(yes|no)
-  run systemctl enable --quiet "$1"
-  if [ "$2" = yes ] && systemctl is-active --quiet "$1" 2>/dev/null; then
-    run systemctl restart "$1"
-  else
-    run systemctl start "$1"
-  fi
-}
 start_unit fieldkiosk-central.service "$central_restart"
 if [ -n "${opt[REPLICA]}" ]; then
   start_unit fieldkiosk-central-litestream.service "$litestream_restart"

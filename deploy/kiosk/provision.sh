@@ -287,14 +287,6 @@ elif [ -n "${opt[REPLICA]}" ] && [ ! -e "$DATA/kiosk.db" ] && [ "$DRY_RUN" != 1 
 fi
 
 # --- start ---------------------------------------------------------------------------------
-start_unit() { # UNIT RESTART(yes|no)
-  run systemctl enable --quiet "$1"
-  if [ "$2" = yes ] && systemctl is-active --quiet "$1" 2>/dev/null; then
-    run systemctl restart "$1"
-  else
-    run systemctl start "$1"
-  fi
-}
 start_unit fieldkiosk-kiosk.service "$kiosk_restart"
 if [ -n "${opt[REPLICA]}" ]; then
   start_unit fieldkiosk-litestream.service "$litestream_restart"
