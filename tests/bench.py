@@ -232,10 +232,6 @@ def _replication_figures() -> None:
     )
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def page_validation_ms() -> float:
     """Milliseconds to validate one page of a 200-question form with 50 relevance
     expressions: the pages for the answers so far, then the page's answers."""
@@ -270,3 +266,7 @@ def page_validation_ms() -> float:
 
     runs = 200
     return min(timeit.repeat(one_step, number=runs, repeat=5)) / runs * 1000
+
+
+if __name__ == "__main__":
+    sys.exit(main())
