@@ -20,7 +20,7 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, pages, scanning, sessions, speech, status
+from kiosk import health, language, pages, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
@@ -81,6 +81,8 @@ def _routes() -> list[Any]:
     return [
         Route("/", pages.home),
         Route("/healthz", health.healthz),
+        Route("/language", language.chooser),
+        Route("/language", language.choose, methods=["POST"]),
         Route("/forms/{form_id}", pages.start_page),
         Route("/forms/{form_id}/start", pages.start, methods=["POST"]),
         Route("/forms/{form_id}/questions/{key}", pages.question),
@@ -88,6 +90,7 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/questions/{key}/audio", speech.question_audio),
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
+        Route("/finish", pages.finish, methods=["POST"]),
         Route("/status", status.status),
         Route("/status/scanned", scanning.scanned),
         Route("/receipts/{reference}", pages.receipt),

@@ -21,6 +21,7 @@ from forms.pages import Page, get, more, pages, put
 from forms.schema import FormDefinition
 from kiosk import drafts, formatting, messages, receipts, screens, sessions, submissions
 from kiosk.drafts import Draft
+from kiosk.language import choices as language_choices
 from kiosk.rendering import render
 from sync import reference
 from sync.problems import UNKNOWN_FORM, UNKNOWN_QUESTION, UNKNOWN_SUBMISSION, Problem
@@ -119,7 +120,8 @@ async def home(request: Request) -> Response:
         }
         for definition in sorted(request.app.state.definitions.values(), key=lambda d: d.id)
     ]
-    return render(request, "home.html", {"language": language, "services": services})
+    context = {"language": language, "services": services, "back": "/"}
+    return render(request, "home.html", {**context, "languages": language_choices()})
 
 
 async def start_page(request: Request) -> Response:
@@ -311,3 +313,13 @@ async def receipt(request: Request) -> Response:
             ),
         },
     )
+
+
+async def finish(request: Request) -> Response:
+    """ "Finish" (after the receipt) or the end of an idle countdown: wipe the session now."""
+    session = sessions.current(_db(request), request)
+    if session is not None:
+        sessions.wipe(_db(request), session.id)
+    response = _see_other("/")
+    sessions.forget(response)
+    return response

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +19,7 @@ from sync.clock import now
 from sync.database import transaction
 
 COOKIE = "fieldkiosk_session"
+SEEN_EVERY = 5.0  # seconds: how often a session's last-seen time is written
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,35 @@ def _key(cookie: str) -> str:
 
 
 def current(conn: sqlite3.Connection, request: Request) -> Session | None:
+    """This browser's session, unless it was left idle too long: then it is wiped, so the
+    next person at the kiosk finds nothing of the last one's (even without JavaScript)."""
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None
-    row = conn.execute("SELECT id, language FROM sessions WHERE id = ?", (_key(cookie),)).fetchone()
-    return Session(row["id"], row["language"]) if row else None
+    row = conn.execute(
+        "SELECT id, language, seen_at FROM sessions WHERE id = ?", (_key(cookie),)
+    ).fetchone()
+    if row is None:
+        return None
+    idle = (datetime.now(UTC) - datetime.fromisoformat(row["seen_at"])).total_seconds()
+    settings = request.app.state.settings
+    if idle > settings.idle_seconds + settings.warning_seconds:
+        wipe(conn, row["id"])
+        return None
+    if idle > SEEN_EVERY:
+        conn.execute("UPDATE sessions SET seen_at = ? WHERE id = ?", (now(), row["id"]))
+    return Session(row["id"], row["language"])
+
+
+def wipe(conn: sqlite3.Connection, session_id: str) -> None:
+    """Forget a session and everything in it: drafts go with it; submissions stay (they
+    are the kiosk's record) but no longer belong to any browser."""
+    with transaction(conn):
+        conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+
+def forget(response: Response) -> None:
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
 
 
 def start(conn: sqlite3.Connection, language: str) -> tuple[str, Session]:
@@ -52,3 +78,11 @@ def start(conn: sqlite3.Connection, language: str) -> tuple[str, Session]:
 
 def remember(response: Response, cookie: str) -> None:
     response.set_cookie(COOKIE, cookie, httponly=True, samesite="strict", path="/")
+
+
+def set_language(conn: sqlite3.Connection, session: Session, language: str) -> None:
+    with transaction(conn):
+        conn.execute(
+            "UPDATE sessions SET language = ?, seen_at = ? WHERE id = ?",
+            (language, now(), session.id),
+        )

@@ -22,6 +22,15 @@ class KioskSettings(AgentSettings):
     )
     forms: Path = Field(DEFAULT_FORMS, description="Directory of form definitions (YAML)")
     language: str = Field("en", min_length=2, description="Language the home screen starts in")
+    idle_seconds: int = Field(
+        120,
+        ge=10,
+        le=3600,
+        description="Seconds without a touch before the kiosk asks if you need more time",
+    )
+    warning_seconds: int = Field(
+        30, ge=20, le=600, description="Seconds the 'do you need more time?' warning counts down"
+    )
     printer: str = Field(
         "simulated",
         description="Receipt printer: simulated, network:HOST[:PORT], usb:VENDOR:PRODUCT"

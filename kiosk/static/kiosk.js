@@ -31,6 +31,53 @@
     audio.play().catch(function () { announce(link.getAttribute("data-failed") || ""); });
   });
 
+  // Shared-kiosk privacy: after idle_seconds without a touch, ask "Do you need more
+  // time?" and count down warning_seconds (WCAG 2.2.1); then finish, which wipes the
+  // session. The server wipes an idle session too, for browsers without JavaScript.
+  var idleTimer = null;
+  var countdownTimer = null;
+
+  function finish() {
+    var form = document.getElementById("idle-finish");
+    if (form) { form.submit(); }
+  }
+
+  function startCountdown() {
+    var dialog = document.getElementById("idle-warning");
+    var shown = document.getElementById("idle-countdown");
+    if (!dialog || !shown || !dialog.showModal) { return; }
+    var left = parseInt(document.body.getAttribute("data-warning-seconds"), 10) || 30;
+    shown.textContent = String(left);
+    dialog.showModal();
+    document.getElementById("idle-more-time").focus();
+    countdownTimer = window.setInterval(function () {
+      left -= 1;
+      shown.textContent = String(Math.max(left, 0));
+      if (left <= 0) { window.clearInterval(countdownTimer); finish(); }
+    }, 1000);
+  }
+
+  function stillHere() {
+    var dialog = document.getElementById("idle-warning");
+    if (dialog && dialog.open) { return; }
+    window.clearTimeout(idleTimer);
+    var seconds = parseInt(document.body.getAttribute("data-idle-seconds"), 10) || 120;
+    idleTimer = window.setTimeout(startCountdown, seconds * 1000);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.id === "idle-more-time") {
+      window.clearInterval(countdownTimer);
+      document.getElementById("idle-warning").close();
+      fetch(window.location.href, {credentials: "same-origin"});  // the server sees you too
+      stillHere();
+    }
+  });
+  ["pointerdown", "keydown", "touchstart"].forEach(function (name) {
+    document.addEventListener(name, stillHere, {passive: true});
+  });
+  document.addEventListener("DOMContentLoaded", stillHere);
+
   // A full page load with errors (JavaScript on, htmx not used): focus the summary too.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");

@@ -225,3 +225,15 @@ def test_a_code_from_a_serial_scanner_opens_its_status(settings):
 
 def test_a_keyboard_scanner_needs_no_polling(client):
     assert "/status/scanned" not in client.get("/status").text
+
+
+def test_an_idle_session_is_wiped_even_without_javascript(client, settings):
+    page = _first(client)
+    old = "2020-01-01T00:00:00.000+00:00"
+    client.app.state.db.execute("UPDATE sessions SET seen_at = ?", (old,))
+    client.follow_redirects = False
+    response = client.get(page.url.path)
+    assert (
+        response.status_code == 303 and response.headers["location"] == "/forms/birth-certificate"
+    )
+    assert client.app.state.db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0

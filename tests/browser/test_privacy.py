@@ -1,0 +1,75 @@
+"""The kiosk is shared: after an idle countdown, or "Finish", the next person cannot reach
+the last person's answers with Back, history or the cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_journey import _complete, _start
+
+pytestmark = pytest.mark.browser
+FORM = "birth-certificate"
+SECRET = "Zanele Secret-Name"
+
+
+def _give_a_name(page):
+    """Answer the first two pages; the second holds the name and date of birth."""
+    page.check("input[name='answer'][value='me']")
+    page.click("form.question button[type=submit]")
+    page.wait_for_selector("input[name='full_name']")
+    page.fill("input[name='full_name']", SECRET)
+    for part, value in (("day", "3"), ("month", "4"), ("year", "1950")):
+        page.fill(f"#date_of_birth-{part}", value)
+    page.click("form.question button[type=submit]")
+    page.wait_for_url("**/questions/birth_region")
+
+
+def test_an_idle_kiosk_warns_then_wipes_and_back_shows_nothing(browser, stack):
+    _, kiosk = stack
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(kiosk.url + "/")
+    _start(page, FORM)
+    _give_a_name(page)
+    page.clock.run_for("02:01")
+    dialog = page.locator("#idle-warning")
+    assert dialog.is_visible()
+    assert page.evaluate("document.activeElement.id") == "idle-more-time"
+    page.clock.run_for("00:31")
+    page.wait_for_url(kiosk.url + "/")
+    for _ in range(3):
+        page.go_back()
+        page.wait_for_load_state()
+        assert SECRET not in page.content()
+        assert "/questions/" not in page.url, "a question page came back"
+    context.close()
+
+
+def test_more_time_keeps_the_answers(browser, stack):
+    _, kiosk = stack
+    page = browser.new_page()
+    page.clock.install()
+    page.goto(kiosk.url + "/")
+    _start(page, FORM)
+    page.clock.run_for("02:01")
+    page.click("#idle-more-time")
+    assert not page.locator("#idle-warning").is_visible()
+    page.clock.run_for("00:40")
+    assert "/questions/" in page.url
+    page.close()
+
+
+def test_finish_after_the_receipt_wipes_at_once(browser, stack):
+    _, kiosk = stack
+    page = browser.new_page()
+    page.goto(kiosk.url + "/")
+    _start(page, FORM)
+    _complete(page, FORM)
+    page.click("button:has-text('Finish')")
+    page.wait_for_url(kiosk.url + "/")
+    response = page.go_back()
+    page.wait_for_load_state()
+    assert response is not None and response.status == 404
+    assert page.locator(".reference").count() == 0, "the receipt is gone for the next person"
+    page.close()
