@@ -95,6 +95,7 @@ def _routes() -> list[Any]:
         Route("/status/scanned", scanning.scanned),
         Route("/receipts/{reference}", pages.receipt),
         Route("/receipts/{reference}/print", pages.print_again, methods=["POST"]),
+        Route("/receipts/{reference}/code.svg", pages.receipt_code),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

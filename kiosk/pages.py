@@ -7,11 +7,13 @@ the next screen in the same response (``HX-Push-Url`` keeps the address bar righ
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import segno
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -311,7 +313,38 @@ async def receipt(request: Request) -> Response:
             "printer_problem": messages.printer_problem(
                 submission.print_fault, locales.translations(session.language).gettext
             ),
+            "summary": _summary(definition, submission, session.language, page["t"]),
         },
+    )
+
+
+def _summary(definition: FormDefinition | None, submission: Any, language: str, t: Any):  # type: ignore[no-untyped-def]
+    """The answers sent, as the citizen gave them, for the receipt."""
+    if definition is None:
+        return []
+    shown = pages(definition, submission.answers, date.today())
+    return [
+        (
+            t(slot.field.label),
+            screens.answer_text(definition, slot, get(submission.answers, slot), language, t),
+        )
+        for page in shown
+        for slot in page.slots
+        if slot.field.type != "note" and get(submission.answers, slot) not in (None, "", [])
+    ]
+
+
+async def receipt_code(request: Request) -> Response:
+    """The receipt's QR code (SVG, drawn by segno): the reference, for any kiosk's scanner."""
+    submission, _ = _own_submission(request)
+    image = io.BytesIO()
+    segno.make(submission.reference, error="m").save(
+        image, kind="svg", scale=8, border=2, title=submission.reference
+    )
+    return Response(
+        image.getvalue(),
+        media_type="image/svg+xml",
+        headers={"cache-control": "no-store"},
     )
 
 

@@ -237,3 +237,16 @@ def test_an_idle_session_is_wiped_even_without_javascript(client, settings):
         response.status_code == 303 and response.headers["location"] == "/forms/birth-certificate"
     )
     assert client.app.state.db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
+def test_the_receipt_shows_a_summary_and_a_qr_code_of_the_reference(client):
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["pension-support"])
+    receipt = client.get(f"/receipts/{ref}").text
+    assert "Your answers" in receipt and "Amina Okafor" in receipt
+    assert f'src="/receipts/{ref}/code.svg"' in receipt
+    code = client.get(f"/receipts/{ref}/code.svg")
+    assert code.headers["content-type"].startswith("image/svg+xml")
+    assert code.text.startswith("<?xml") and f"<title>{ref}</title>" in code.text
+    client.cookies.clear()
+    assert client.get(f"/receipts/{ref}/code.svg").status_code == 404
