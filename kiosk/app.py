@@ -20,7 +20,7 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, language, pages, scanning, sessions, speech, status
+from kiosk import health, language, pages, receipt_page, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
@@ -93,9 +93,9 @@ def _routes() -> list[Any]:
         Route("/finish", pages.finish, methods=["POST"]),
         Route("/status", status.status),
         Route("/status/scanned", scanning.scanned),
-        Route("/receipts/{reference}", pages.receipt),
-        Route("/receipts/{reference}/print", pages.print_again, methods=["POST"]),
-        Route("/receipts/{reference}/code.svg", pages.receipt_code),
+        Route("/receipts/{reference}", receipt_page.receipt),
+        Route("/receipts/{reference}/print", receipt_page.print_again, methods=["POST"]),
+        Route("/receipts/{reference}/code.svg", receipt_page.receipt_code),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -7,13 +7,11 @@ the next screen in the same response (``HX-Push-Url`` keeps the address bar righ
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import segno
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -21,12 +19,11 @@ import locales
 from forms.answers import calculate, check_page, final, problems
 from forms.pages import Page, get, more, pages, put
 from forms.schema import FormDefinition
-from kiosk import drafts, formatting, messages, receipts, screens, sessions, submissions
+from kiosk import drafts, receipts, screens, sessions, submissions
 from kiosk.drafts import Draft
 from kiosk.language import choices as language_choices
 from kiosk.rendering import render
-from sync import reference
-from sync.problems import UNKNOWN_FORM, UNKNOWN_QUESTION, UNKNOWN_SUBMISSION, Problem
+from sync.problems import UNKNOWN_FORM, UNKNOWN_QUESTION, Problem
 from sync.responses import is_htmx
 
 
@@ -273,79 +270,6 @@ async def submit(request: Request) -> Response:
         _db(request), printer, submission, journey.definition, journey.language
     )
     return _see_other(f"/receipts/{submission.reference}")
-
-
-def _own_submission(request: Request) -> tuple[submissions.Submission, sessions.Session]:
-    """The submission named in the path, if this browser's session made it."""
-    ref = reference.normalise(request.path_params["reference"]) or ""
-    submission = submissions.find(_db(request), ref)
-    session = sessions.current(_db(request), request)
-    if submission is None or session is None or submission.session_id != session.id:
-        raise Problem(UNKNOWN_SUBMISSION, reference=request.path_params["reference"])
-    return submission, session
-
-
-async def print_again(request: Request) -> Response:
-    submission, session = _own_submission(request)
-    definition = request.app.state.versions.get(submission.form_id, submission.form_version)
-    printer = request.app.state.devices.printer
-    await receipts.print_receipt(_db(request), printer, submission, definition, session.language)
-    return _see_other(f"/receipts/{submission.reference}")
-
-
-async def receipt(request: Request) -> Response:
-    submission, session = _own_submission(request)
-    definition = request.app.state.versions.get(submission.form_id, submission.form_version)
-    page = screens.context(definition, session.language)
-    fallback = locales.translations(session.language).gettext(
-        "The office will look at your answers. Use your reference number to check progress."
-    )
-    what_next = definition.what_happens_next if definition else None
-    return render(
-        request,
-        "receipt.html",
-        {
-            **page,
-            "definition": definition,
-            "submission": submission,
-            "next_steps": page["t"](what_next) or fallback,
-            "submitted_at": formatting.moment(submission.submitted_at, session.language),
-            "printer_problem": messages.printer_problem(
-                submission.print_fault, locales.translations(session.language).gettext
-            ),
-            "summary": _summary(definition, submission, session.language, page["t"]),
-        },
-    )
-
-
-def _summary(definition: FormDefinition | None, submission: Any, language: str, t: Any):  # type: ignore[no-untyped-def]
-    """The answers sent, as the citizen gave them, for the receipt."""
-    if definition is None:
-        return []
-    shown = pages(definition, submission.answers, date.today())
-    return [
-        (
-            t(slot.field.label),
-            screens.answer_text(definition, slot, get(submission.answers, slot), language, t),
-        )
-        for page in shown
-        for slot in page.slots
-        if slot.field.type != "note" and get(submission.answers, slot) not in (None, "", [])
-    ]
-
-
-async def receipt_code(request: Request) -> Response:
-    """The receipt's QR code (SVG, drawn by segno): the reference, for any kiosk's scanner."""
-    submission, _ = _own_submission(request)
-    image = io.BytesIO()
-    segno.make(submission.reference, error="m").save(
-        image, kind="svg", scale=8, border=2, title=submission.reference
-    )
-    return Response(
-        image.getvalue(),
-        media_type="image/svg+xml",
-        headers={"cache-control": "no-store"},
-    )
 
 
 async def finish(request: Request) -> Response:
