@@ -31,13 +31,11 @@ lint: $(VENV)/.installed-test /usr/bin/shellcheck /usr/bin/systemd-analyze
 ## translations: extract messages, update every catalogue, compile
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --omit-header .
-	for po in $$(ls locales/*/LC_MESSAGES/messages.po 2>/dev/null); do \
-	  $(BIN)/pybabel update -i locales/messages.pot -o "$$po" -l "$$(basename $$(dirname $$(dirname $$po)))" --no-fuzzy-matching --omit-header; done
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(MAKE) translations-compiled
 
 translations-compiled: $(VENV)/.installed
-	@for po in $$(ls locales/*/LC_MESSAGES/messages.po 2>/dev/null); do \
-	  $(BIN)/pybabel compile -q -i "$$po" -o "$${po%.po}.mo"; done
+	$(BIN)/pybabel -q compile -d locales
 
 ## previews: French and Arabic receipts from the simulated printer, as PNG, in var/previews
 previews: $(VENV)/.installed

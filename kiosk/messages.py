@@ -52,7 +52,8 @@ def describe(
     code, params = problem.code, problem.params
     if code == "constraint":
         own = params.get("message")
-        return translate(own) if own else gettext(MESSAGES["constraint"])
+        fallback = MESSAGES["constraint"]
+        return translate(own) if own else gettext(fallback)
     if code == "required" and field_type in CHOICE_TYPES:
         code = "required_choice"
     if code == "required" and field_type == "select_multiple":

@@ -16,7 +16,7 @@ DIRECTORY = Path(__file__).parent
 DOMAIN = "messages"
 DEFAULT = "en"
 #: Languages the kiosk offers, in the order the home screen lists them.
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "fr", "es", "pt", "sw", "ar")
 
 
 @cache
