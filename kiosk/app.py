@@ -20,7 +20,7 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import health, language, pages, receipt_page, scanning, sessions, speech, status
+from kiosk import display, health, language, pages, receipt_page, scanning, sessions, speech, status
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
@@ -83,6 +83,7 @@ def _routes() -> list[Any]:
         Route("/healthz", health.healthz),
         Route("/language", language.chooser),
         Route("/language", language.choose, methods=["POST"]),
+        Route("/display", display.change, methods=["POST"]),
         Route("/forms/{form_id}", pages.start_page),
         Route("/forms/{form_id}/start", pages.start, methods=["POST"]),
         Route("/forms/{form_id}/questions/{key}", pages.question),

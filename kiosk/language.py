@@ -19,7 +19,7 @@ def choices() -> list[dict[str, str]]:
     ]
 
 
-def _back_to(target: str | None) -> str:
+def back_to(target: str | None) -> str:
     """Only a path on this kiosk: never another site."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return "/"
@@ -29,7 +29,7 @@ def _back_to(target: str | None) -> str:
 async def chooser(request: Request) -> Response:
     session = sessions.current(request.app.state.db, request)
     language = session.language if session else request.app.state.settings.language
-    back = _back_to(request.query_params.get("next"))
+    back = back_to(request.query_params.get("next"))
     return render(
         request, "language.html", {"language": language, "languages": choices(), "back": back}
     )
@@ -38,7 +38,7 @@ async def chooser(request: Request) -> Response:
 async def choose(request: Request) -> Response:
     form = await request.form()
     wanted = str(form.get("language", ""))
-    back = _back_to(str(form.get("next", "")) or None)
+    back = back_to(str(form.get("next", "")) or None)
     db = request.app.state.db
     if wanted not in locales.LANGUAGES:
         return RedirectResponse(back, status_code=303)

@@ -58,4 +58,11 @@ MIGRATIONS = [
         )
         """,
     ),
+    sql(
+        "2026-11-22-display-preferences",
+        """
+        ALTER TABLE sessions ADD COLUMN text_size INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE sessions ADD COLUMN high_contrast INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 ]

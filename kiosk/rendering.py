@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 import locales
+from kiosk import sessions
 from sync.responses import is_htmx
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,6 +44,14 @@ def environment() -> Environment:
     return env
 
 
+def _display(request: Request) -> dict[str, Any]:
+    """The session's text size and contrast, for the page's classes and the toggles."""
+    db = getattr(request.app.state, "db", None)
+    session = sessions.current(db, request) if db is not None else None
+    size, contrast = (session.text_size, session.high_contrast) if session else (1, False)
+    return {"size": size, "contrast": contrast, "back": request.url.path}
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -56,6 +65,7 @@ def render(
             "direction": locales.direction(language),
             "translations": locales.translations(language),
             "csrftoken": request.scope.get("csrftoken", lambda: ""),
+            "display": _display(request),
             **context,
             "language": language,
         }

@@ -26,6 +26,8 @@ SEEN_EVERY = 5.0  # seconds: how often a session's last-seen time is written
 class Session:
     id: str
     language: str
+    text_size: int = 1
+    high_contrast: bool = False
 
 
 def _key(cookie: str) -> str:
@@ -39,7 +41,8 @@ def current(conn: sqlite3.Connection, request: Request) -> Session | None:
     if not cookie:
         return None
     row = conn.execute(
-        "SELECT id, language, seen_at FROM sessions WHERE id = ?", (_key(cookie),)
+        "SELECT id, language, seen_at, text_size, high_contrast FROM sessions WHERE id = ?",
+        (_key(cookie),),
     ).fetchone()
     if row is None:
         return None
@@ -50,7 +53,16 @@ def current(conn: sqlite3.Connection, request: Request) -> Session | None:
         return None
     if idle > SEEN_EVERY:
         conn.execute("UPDATE sessions SET seen_at = ? WHERE id = ?", (now(), row["id"]))
-    return Session(row["id"], row["language"])
+    return Session(row["id"], row["language"], row["text_size"], bool(row["high_contrast"]))
+
+
+def set_display(conn: sqlite3.Connection, session: Session, text_size: int, contrast: bool) -> None:
+    """Text size (1, 2 or 3) and high contrast, kept for the rest of the session."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE sessions SET text_size = ?, high_contrast = ? WHERE id = ?",
+            (text_size, int(contrast), session.id),
+        )
 
 
 def wipe(conn: sqlite3.Connection, session_id: str) -> None:

@@ -76,6 +76,15 @@ def test_form_versions_upgrade_a_kiosk_database_of_the_previous_shape(tmp_path):
     migrate(db, [*outbox.MIGRATIONS, *KIOSK[:2]])
     db.execute("INSERT INTO sessions VALUES ('s', 'en', 'then', 'then')")
     db.execute("INSERT INTO drafts VALUES ('s', 'f', '1', '{}', 'then')")
-    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-form-versions"]
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK[:3]]) == ["2026-11-22-form-versions"]
     assert db.execute("SELECT form_version FROM drafts").fetchone()[0] == "1"
     assert db.execute("SELECT count(*) FROM form_versions").fetchone()[0] == 0
+
+
+def test_display_preferences_upgrade_sessions_of_the_previous_shape(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK[:3]])
+    db.execute("INSERT INTO sessions VALUES ('s', 'sw', 'then', 'then')")
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-display-preferences"]
+    row = db.execute("SELECT language, text_size, high_contrast FROM sessions").fetchone()
+    assert tuple(row) == ("sw", 1, 0)
