@@ -20,7 +20,18 @@ from starlette.types import Scope, Send
 
 import locales
 from forms.library import load_directory
-from kiosk import display, health, language, pages, receipt_page, scanning, sessions, speech, status
+from kiosk import (
+    display,
+    health,
+    language,
+    pages,
+    receipt_page,
+    resume,
+    scanning,
+    sessions,
+    speech,
+    status,
+)
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
 from kiosk.rendering import environment, render
@@ -92,6 +103,9 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
         Route("/finish", pages.finish, methods=["POST"]),
+        Route("/forms/{form_id}/save", resume.save, methods=["POST"]),
+        Route("/resume", resume.resume_form),
+        Route("/resume", resume.resume, methods=["POST"]),
         Route("/status", status.status),
         Route("/status/scanned", scanning.scanned),
         Route("/receipts/{reference}", receipt_page.receipt),
@@ -155,6 +169,7 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.templates = environment()
     app.state.versions = Versions(db, load_directory(settings.forms))
     app.state.versions.prune()
+    resume.prune(db)
     app.state.definitions = app.state.versions.current
     app.state.agent = agent
     app.state.devices = devices

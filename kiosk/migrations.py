@@ -65,4 +65,17 @@ MIGRATIONS = [
         ALTER TABLE sessions ADD COLUMN high_contrast INTEGER NOT NULL DEFAULT 0
         """,
     ),
+    sql(
+        "2026-11-22-saved-drafts",
+        """
+        CREATE TABLE saved_drafts (
+            code_sha256 TEXT PRIMARY KEY,
+            form_id TEXT NOT NULL,
+            form_version TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            language TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+        """,
+    ),
 ]

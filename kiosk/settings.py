@@ -31,6 +31,9 @@ class KioskSettings(AgentSettings):
     warning_seconds: int = Field(
         30, ge=20, le=600, description="Seconds the 'do you need more time?' warning counts down"
     )
+    draft_days: int = Field(
+        7, ge=1, le=90, description="Days a draft saved with a resume code is kept"
+    )
     printer: str = Field(
         "simulated",
         description="Receipt printer: simulated, network:HOST[:PORT], usb:VENDOR:PRODUCT"

@@ -85,6 +85,17 @@ def test_display_preferences_upgrade_sessions_of_the_previous_shape(tmp_path):
     db = connect(tmp_path / "kiosk.db")
     migrate(db, [*outbox.MIGRATIONS, *KIOSK[:3]])
     db.execute("INSERT INTO sessions VALUES ('s', 'sw', 'then', 'then')")
-    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-display-preferences"]
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK[:4]]) == ["2026-11-22-display-preferences"]
     row = db.execute("SELECT language, text_size, high_contrast FROM sessions").fetchone()
     assert tuple(row) == ("sw", 1, 0)
+
+
+def test_saved_drafts_arrive_on_a_kiosk_database_of_the_previous_shape(tmp_path):
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK[:4]])
+    db.execute(
+        "INSERT INTO sessions (id, language, created_at, seen_at) VALUES ('s', 'fr', 't', 't')"
+    )
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-saved-drafts"]
+    assert db.execute("SELECT count(*) FROM saved_drafts").fetchone()[0] == 0
+    assert db.execute("SELECT language FROM sessions").fetchone()[0] == "fr"
