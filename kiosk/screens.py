@@ -102,11 +102,11 @@ def question_page(
     language = journey.language
     screen = context(definition, language)
     gettext = locales.translations(language).gettext
+    answers, base = journey.draft.answers, question_url(definition, page.key)
     slots = [
-        _slot(
-            definition, journey.draft.answers, page, slot, shown_values, problems, screen, gettext
-        )
-        for slot in page.slots
+        _slot(definition, answers, page, slot, shown_values, problems, screen, gettext)
+        | {"audio": f"{base}/audio?slot={index}"}
+        for index, slot in enumerate(page.slots)
     ]
     change = "?change=1" if request.query_params.get("change") else ""
     errors = [(f"#{item['first_input']}", item["error"]) for item in slots if item["error"]]

@@ -179,9 +179,22 @@ def test_a_printed_receipt_lands_in_the_simulated_spool(client, settings):
     assert "Your receipt is printing" in client.get(f"/receipts/{ref}").text
 
 
-def test_a_question_can_be_heard_in_the_citizens_language(client):
+def test_a_question_its_hint_and_each_choice_can_be_heard(client):
     page = _first(client)
-    assert f'href="{page.url.path}/audio"' in page.text
+    base = f"{page.url.path}/audio?slot=0"
+    for part in ("part=label", "part=hint", "part=choice&amp;value=my_child"):
+        assert f'href="{base}&amp;{part}"' in page.text
+    for part in ("hint", "choice&value=me"):
+        heard = client.get(
+            f"{page.url.path}/audio",
+            params={"slot": "0", "part": part.split("&")[0]}
+            | ({"value": "me"} if "value" in part else {}),
+        )
+        assert heard.status_code == 200 and heard.headers["content-type"].startswith("audio/")
+    assert (
+        client.get(f"{page.url.path}/audio", params={"part": "choice", "value": "x"}).status_code
+        == 404
+    )
     audio = client.get(page.url.path + "/audio")
     assert audio.status_code == 200
     assert audio.headers["content-type"].startswith("audio/")
