@@ -15,10 +15,22 @@
 
   // After htmx swaps the question area: move focus to the error summary when there are
   // errors, otherwise to the new heading, and say the new page's title in the live region.
+  // The banner is not swapped: point its controls (text size, contrast, language) at
+  // the page the citizen is now on, so they come back here.
+  function bannerFollows() {
+    var here = window.location.pathname;
+    document.querySelectorAll(".banner input[name='next']").forEach(function (input) {
+      input.value = here;
+    });
+    var language = document.querySelector(".banner__language");
+    if (language) { language.setAttribute("href", "/language?next=" + encodeURIComponent(here)); }
+  }
+
   document.addEventListener("htmx:finally:swap", function () {
     var target = focusTarget();
     if (target) { target.focus(); }
     announce(document.title);
+    bannerFollows();
   });
 
   // Read aloud: play the question's audio in the page instead of opening it (without

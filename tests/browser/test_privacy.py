@@ -73,3 +73,18 @@ def test_finish_after_the_receipt_wipes_at_once(browser, stack):
     assert response is not None and response.status == 404
     assert page.locator(".reference").count() == 0, "the receipt is gone for the next person"
     page.close()
+
+
+def test_banner_controls_come_back_to_the_page_the_citizen_is_on(browser, stack):
+    _, kiosk = stack
+    page = browser.new_page()
+    page.goto(kiosk.url + "/")
+    _start(page, FORM)
+    page.check("input[name='answer'][value='me']")
+    page.click("form.question button[type=submit]")
+    page.wait_for_url("**/questions/about_person")
+    page.click("button[name='size'][value='bigger']")
+    page.wait_for_load_state()
+    assert page.url.endswith("/questions/about_person")
+    assert "text-size-2" in page.evaluate("document.documentElement.className")
+    page.close()
