@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from forms.errors import FieldError
-from forms.expressions import compile_expression
+from forms.expressions import compile_expression, evaluation_order
 from forms.pages import MORE, Page, Slot, copy_answers, get, holds, pages, put, scope
 from forms.schema import Choice, Field, FormDefinition, Repeat
 from forms.validation import parse_answer
@@ -127,15 +127,18 @@ def problems(
 
 
 def calculate(definition: FormDefinition, answers: dict[str, Any], today: date) -> None:
-    """Work out every calculation from the answers (in form order, twice so that a
-    calculation may use one defined after it)."""
-    for _ in range(2):
-        for field in definition.all_fields():
-            if field.calculation is None:
-                continue
-            names = scope(answers)
-            value = compile_expression(field.calculation).evaluate(names, today=today)
-            answers[field.name] = _plain(value)
+    """Work out every calculation from the answers, each after the ones it reads."""
+    calculations = {
+        field.name: compile_expression(field.calculation)
+        for field in definition.all_fields()
+        if field.calculation is not None
+    }
+    try:
+        order = evaluation_order(calculations)
+    except ValueError:  # a cycle: forms check reports it; work them out in form order
+        order = list(calculations)
+    for name in order:
+        answers[name] = _plain(calculations[name].evaluate(scope(answers), today=today))
 
 
 def _plain(value: Any) -> Any:

@@ -36,7 +36,15 @@ def _key(cookie: str) -> str:
 
 def current(conn: sqlite3.Connection, request: Request) -> Session | None:
     """This browser's session, unless it was left idle too long: then it is wiped, so the
-    next person at the kiosk finds nothing of the last one's (even without JavaScript)."""
+    next person at the kiosk finds nothing of the last one's (even without JavaScript).
+    Looked up once per request; later calls get the same answer."""
+    if "fieldkiosk_session" not in request.scope:
+        request.scope["fieldkiosk_session"] = _lookup(conn, request)
+    found: Session | None = request.scope["fieldkiosk_session"]
+    return found
+
+
+def _lookup(conn: sqlite3.Connection, request: Request) -> Session | None:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None

@@ -140,3 +140,27 @@ def test_labels_show_the_answers_they_name():
     assert interpolate("Total: ${total}", names) == "Total: 4"
     assert interpolate("${needs} / ${empty}!", names) == "food water / !"
     assert interpolate("No reference", names) == "No reference"
+
+
+def test_calculations_follow_what_they_read_however_deep_the_chain():
+    from forms.schema import FormDefinition
+
+    calc = "calculate"
+    definition = FormDefinition.model_validate(
+        {
+            "id": "chain",
+            "version": "1",
+            "languages": ["en"],
+            "title": "Chain",
+            "description": "Chain",
+            "fields": [
+                {"name": "d", "type": calc, "label": "D", "calculation": "${c} + 1"},
+                {"name": "c", "type": calc, "label": "C", "calculation": "${b} + 1"},
+                {"name": "b", "type": calc, "label": "B", "calculation": "${a} + 1"},
+                {"name": "a", "type": "integer", "label": "A"},
+            ],
+        }
+    )
+    answers: dict = {"a": 1}
+    calculate(definition, answers, TODAY)
+    assert (answers["b"], answers["c"], answers["d"]) == (2, 3, 4)
