@@ -79,16 +79,31 @@ class Message(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Language = Annotated[str, Field(min_length=2, max_length=35)]
+
+
+class Assistance(Message):
+    """Who helped the citizen fill the form in, and the citizen's consent to that help,
+    given in the citizen's own language before sending."""
+
+    worker_id: Uuid7
+    worker_name: Annotated[str, Field(min_length=1, max_length=100)]
+    consent_given_at: Timestamp
+    consent_language: Language
+
+
 class SubmissionPayload(Message):
-    """``submission.create``: one citizen's finished form."""
+    """``submission.create``: one citizen's finished form (``assisted`` only when a
+    community worker was signed in)."""
 
     id: Uuid7
     reference: Reference
     form_id: Name
     form_version: Annotated[str, Field(min_length=1, max_length=40)]
-    language: Annotated[str, Field(min_length=2, max_length=35)]
+    language: Language
     answers: Annotated[dict[Name, JsonValue], AfterValidator(_finite)]
     submitted_at: Timestamp
+    assisted: Assistance | None = None
 
 
 class SubmissionCreate(Message):
@@ -99,9 +114,44 @@ class SubmissionCreate(Message):
     payload: SubmissionPayload
 
 
-#: Every kind a change can have; a union discriminated by ``kind`` once there are more.
-WireChange = SubmissionCreate
-PAYLOADS: dict[str, type[Message]] = {"submission.create": SubmissionPayload}
+RATINGS = (1, 2, 3, 4, 5)  # very bad, bad, neither, good, very good
+MAX_COMMENT = 2000
+
+
+class FeedbackPayload(Message):
+    """``feedback.create``: a citizen's optional rating and comment after their receipt,
+    about the service of the submission it names."""
+
+    id: Uuid7
+    submission_id: Uuid7
+    reference: Reference
+    form_id: Name
+    language: Language
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    comment: Annotated[str, Field(max_length=MAX_COMMENT)] = ""
+    given_at: Timestamp
+
+    @model_validator(mode="after")
+    def _something(self) -> FeedbackPayload:
+        if self.rating is None and not self.comment.strip():
+            raise ValueError("feedback needs a rating or a comment")
+        return self
+
+
+class FeedbackCreate(Message):
+    id: Uuid7
+    seq: Annotated[int, Field(ge=1)]
+    kind: Literal["feedback.create"]
+    created_at: Timestamp
+    payload: FeedbackPayload
+
+
+#: Every kind a change can have, told apart by ``kind``.
+WireChange = Annotated[SubmissionCreate | FeedbackCreate, Field(discriminator="kind")]
+PAYLOADS: dict[str, type[Message]] = {
+    "submission.create": SubmissionPayload,
+    "feedback.create": FeedbackPayload,
+}
 
 
 class PushRequest(Message):
@@ -155,9 +205,12 @@ def check_payload(kind: str, payload: dict[str, Any]) -> None:
         raise ValueError(f"payload of {kind}: {_describe(error)}") from None
 
 
-def fingerprint(change: WireChange) -> str:
-    """SHA-256 of the change's canonical JSON: same content, same fingerprint."""
-    return hashlib.sha256(canonical(change.model_dump(mode="json")).encode()).hexdigest()
+def fingerprint(change: SubmissionCreate | FeedbackCreate) -> str:
+    """SHA-256 of the change's canonical JSON: same content, same fingerprint. Optional
+    fields the kiosk did not send are left out, so a field added to the protocol later
+    does not change the fingerprint of changes made before it."""
+    data = change.model_dump(mode="json", exclude_unset=True)
+    return hashlib.sha256(canonical(data).encode()).hexdigest()
 
 
 def canonical(value: Any) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync import clock, protocol
-from sync.central import submissions
+from sync.central import feedback, submissions
 from sync.central.fleet import Kiosk
 from sync.database import transaction
 from sync.problems import MALFORMED_BATCH, SEQUENCE_GAP, Problem
@@ -35,6 +35,7 @@ Insert = Callable[[sqlite3.Connection, Kiosk, Sequence[Any], str], None]
 #: What each kind does once applied: its own refusals, then its rows.
 KINDS: dict[str, tuple[Refusals, Insert]] = {
     submissions.KIND: (submissions.refusals, submissions.insert),
+    feedback.KIND: (feedback.refusals, feedback.insert),
 }
 
 

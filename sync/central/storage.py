@@ -80,6 +80,28 @@ MIGRATIONS = [
         ALTER TABLE kiosks ADD COLUMN status_at TEXT
         """,
     ),
+    sql(
+        "2026-11-23-assistance-feedback",
+        """
+        ALTER TABLE submissions ADD COLUMN assisted TEXT;
+
+        CREATE TABLE feedback (
+            id TEXT PRIMARY KEY,
+            change_id TEXT NOT NULL UNIQUE REFERENCES changes (id),
+            kiosk_id TEXT NOT NULL REFERENCES kiosks (id),
+            submission_id TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            given_at TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX feedback_by_reference ON feedback (reference);
+        CREATE INDEX feedback_by_form ON feedback (form_id, given_at DESC)
+        """,
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from sync.protocol import SubmissionCreate
 KIND = "submission.create"
 _COLUMNS = (
     "s.id, s.reference, s.kiosk_id, k.name AS kiosk_name, k.code AS kiosk_code, s.form_id,"
-    " s.form_version, s.language, s.answers, s.submitted_at, s.received_at"
+    " s.form_version, s.language, s.answers, s.submitted_at, s.received_at, s.assisted"
 )
 
 
@@ -32,6 +32,8 @@ class Submission:
     answers: dict[str, Any]
     submitted_at: str
     received_at: str
+    #: Who helped, and when the citizen consented (``protocol.Assistance``), or None.
+    assisted: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,7 +64,8 @@ def insert(
 ) -> None:
     conn.executemany(
         "INSERT INTO submissions (id, reference, kiosk_id, change_id, form_id, form_version,"
-        " language, answers, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " language, answers, submitted_at, received_at, assisted)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 c.payload.id,
@@ -75,6 +78,7 @@ def insert(
                 json.dumps(c.payload.answers, ensure_ascii=False),
                 c.payload.submitted_at,
                 stamp,
+                c.payload.assisted and c.payload.assisted.model_dump_json(),
             )
             for c in changes
         ],
@@ -114,4 +118,11 @@ def _existing(conn: sqlite3.Connection, column: str, values: list[str]) -> set[s
 
 
 def _submission(row: sqlite3.Row) -> Submission:
-    return Submission(**{**dict(row), "answers": json.loads(row["answers"])})
+    assisted = row["assisted"]
+    return Submission(
+        **{
+            **dict(row),
+            "answers": json.loads(row["answers"]),
+            "assisted": assisted and json.loads(assisted),
+        }
+    )

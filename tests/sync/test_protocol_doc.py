@@ -27,9 +27,17 @@ def _examples() -> list[str]:
 
 
 def test_the_push_example_is_a_valid_push():
-    (push,) = JSON_BLOCKS
+    push = JSON_BLOCKS[0]
     parsed = protocol.PushRequest.model_validate_json(push)
     assert parsed.changes[0].payload.reference == "K01-00042-D"
+
+
+def test_the_feedback_example_is_a_valid_change():
+    (change,) = [block for block in JSON_BLOCKS if '"feedback.create"' in block]
+    push = {"protocol": 1, "kiosk_id": "0196a3c2-5d1e-7b3f-9c4a-2e8f1d6b7a90"}
+    parsed = protocol.PushRequest.model_validate({**push, "changes": [json.loads(change)]})
+    assert isinstance(parsed.changes[0], protocol.FeedbackCreate)
+    assert parsed.changes[0].payload.rating == 4
 
 
 @pytest.mark.parametrize("body", _examples())
@@ -41,6 +49,8 @@ def test_every_example_parses_as_some_message(body):
         protocol.EnrollRequest,
         protocol.EnrollResponse,
         protocol.KioskStatus,
+        protocol.SubmissionCreate,
+        protocol.FeedbackCreate,
     ]
     assert any(_valid(model, data) for model in models), body
 
