@@ -14,7 +14,8 @@ run: $(VENV)/.installed translations-compiled
 	bash deploy/demo.sh
 
 ## test: install test needs (Debian's chromium included) and run the whole suite
-test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-ng /usr/sbin/sshd
+test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-ng /usr/sbin/sshd \
+		/usr/bin/zbarimg
 	$(BIN)/pytest
 
 ## bench: print the performance figures (see README)
@@ -64,6 +65,11 @@ $(CHROMIUM):
 /usr/sbin/sshd:
 	$(APT) update
 	$(APT) install -y --no-install-recommends openssh-server
+
+# reads back the QR code of a kiosk's enrollment code (tests/sync/central/test_fleet_pages.py)
+/usr/bin/zbarimg:
+	$(APT) update
+	$(APT) install -y --no-install-recommends zbar-tools
 
 /usr/bin/wrk:
 	$(APT) update

@@ -44,7 +44,7 @@ if [ ! -f "$var/kiosk/identity.json" ]; then
   code=$("$bin" central add-kiosk "Demo kiosk" --data "$var/central" | tail -n 1)
   enroll=(--enroll "$code")
 fi
-"$bin" kiosk --host 127.0.0.1 --port 8000 --data "$var/kiosk" --central "$central_url" "${enroll[@]}" &
+"$bin" kiosk --host 127.0.0.1 --port 8000 --data "$var/kiosk" --central "$central_url" --keyboard "${enroll[@]}" &
 pids+=($!)
 wait_for "$kiosk_url"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from forms import logic
+from forms.cases import CaseType, case_type_files, load_case_type
 from forms.errors import DefinitionError
 from forms.library import DEFAULT_DIRECTORY, SUFFIX, definition_files, load_definition
 from forms.schema import FormDefinition
@@ -41,10 +42,10 @@ def check_directory(path: Path | str = DEFAULT_DIRECTORY) -> list[Finding]:
     files = definition_files(path)
     if not files:
         return [Finding(str(path), "", f"has no form definitions (*{SUFFIX})", "warning")]
-    findings: list[Finding] = []
+    case_types, findings = _check_case_types(path)
     owners: dict[str, str] = {}
     for file in files:
-        findings += _check_file(file, owners)
+        findings += _check_file(file, owners, case_types)
     return findings
 
 
@@ -59,12 +60,18 @@ def check_definition(definition: FormDefinition, file: str) -> list[Finding]:
     return findings
 
 
-def _check_file(file: Path, owners: dict[str, str]) -> list[Finding]:
+def _check_file(
+    file: Path, owners: dict[str, str], case_types: dict[str, CaseType] | None
+) -> list[Finding]:
     try:
         definition = load_definition(file)
     except DefinitionError as error:
         return [Finding(error.file, location, message) for location, message in error.problems]
     findings = [Finding(file.name, where, what) for where, what in logic.problems(definition)]
+    if case_types is not None:
+        findings += [
+            Finding(file.name, where, what) for where, what in _case(definition, case_types)
+        ]
     findings += check_definition(definition, file.name)
     if definition.id in owners:
         message = f"{definition.id!r} is already used by {owners[definition.id]}"
@@ -72,6 +79,44 @@ def _check_file(file: Path, owners: dict[str, str]) -> list[Finding]:
     else:
         owners[definition.id] = file.name
     return findings
+
+
+def _check_case_types(path: Path) -> tuple[dict[str, CaseType] | None, list[Finding]]:
+    """The case types in ``path/cases/`` and the problems with them; no types (None) when
+    a file could not be read, so that forms are not blamed for naming it."""
+    types: dict[str, CaseType] = {}
+    owners: dict[str, str] = {}
+    findings: list[Finding] = []
+    for file in case_type_files(path):
+        try:
+            case_type = load_case_type(file)
+        except DefinitionError as error:
+            findings += [Finding(error.file, where, what) for where, what in error.problems]
+            continue
+        label = f"{file.parent.name}/{file.name}"
+        if case_type.name in types:
+            message = f"{case_type.name!r} is already used by {owners[case_type.name]}"
+            findings.append(Finding(label, "name", message))
+        elif file.name != f"{case_type.name}{SUFFIX}":
+            message = f"{case_type.name!r} does not match the file name {file.name!r}"
+            findings.append(Finding(label, "name", message, "warning"))
+        types.setdefault(case_type.name, case_type)
+        owners.setdefault(case_type.name, label)
+    return (None if any(f.severity == "error" for f in findings) else types), findings
+
+
+def _case(definition: FormDefinition, case_types: dict[str, CaseType]) -> list[tuple[str, str]]:
+    """A form's ``case:`` block against the case types: the type and its fields exist."""
+    if definition.case is None:
+        return []
+    case_type = case_types.get(definition.case.type)
+    if case_type is None:
+        return [("case.type", f"there is no case type called {definition.case.type!r}")]
+    return [
+        (f"case.fields.{name}", f"the {case_type.name} case type has no field called {name!r}")
+        for name in definition.case.fields
+        if name not in case_type.fields
+    ]
 
 
 def _translation_gaps(definition: FormDefinition) -> list[tuple[str, str]]:

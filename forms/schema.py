@@ -25,7 +25,17 @@ from forms.fields import (
 )
 from forms.text import LocalizedText
 
-__all__ = ["Choice", "Field", "FieldTypeName", "FormDefinition", "Group", "Item", "Repeat", "walk"]
+__all__ = [
+    "CaseLink",
+    "Choice",
+    "Field",
+    "FieldTypeName",
+    "FormDefinition",
+    "Group",
+    "Item",
+    "Repeat",
+    "walk",
+]
 
 
 def _item_kind(value: Any) -> str:
@@ -92,6 +102,37 @@ def walk(items: list[Item], at: str = "fields") -> Iterator[tuple[str, Field | G
             yield from walk(item.fields, f"{path}.fields")
 
 
+class CaseLink(BaseModel):
+    """A form's ``case:`` block: the form creates or updates a case of a type declared in
+    ``cases/`` (:mod:`forms.cases`), and these answers become its fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    #: Whether the form makes a new case (when ``id_field`` is not answered, if given).
+    create: bool = False
+    #: The form field holding the id of the case to update; required unless ``create``.
+    id_field: str | None = None
+    #: Each case field the form sets, with the form field whose answer it takes.
+    fields: dict[str, str]
+
+    @field_validator("fields")
+    @classmethod
+    def _check_fields(cls, fields: dict[str, str]) -> dict[str, str]:
+        if not fields:
+            raise _problem("at least one case field is needed")
+        return fields
+
+    @model_validator(mode="after")
+    def _check_id_field(self) -> CaseLink:
+        if not self.create and self.id_field is None:
+            raise _problem(
+                "a form that updates a case needs id_field, the field holding the case id",
+                "id_field",
+            )
+        return self
+
+
 class FormDefinition(BaseModel):
     """A public-service form: what it is for, its languages and its questions in order."""
 
@@ -106,6 +147,7 @@ class FormDefinition(BaseModel):
     what_happens_next: LocalizedText | None = None
     choice_lists: dict[str, list[Choice]] = {}
     fields: list[Item]
+    case: CaseLink | None = None
 
     @field_validator("id")
     @classmethod
@@ -157,6 +199,30 @@ class FormDefinition(BaseModel):
             if not text.has(self.default_language, self.default_language):
                 raise _problem(
                     f"has no text in the default language {self.default_language!r}", location
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_case(self) -> FormDefinition:
+        if self.case is None:
+            return self
+        repeated = {
+            field.name
+            for _, item in self.items()
+            if isinstance(item, Repeat)
+            for _, field in walk(item.fields)
+        }
+        named = [("case.id_field", self.case.id_field)] + [
+            (f"case.fields.{case_field}", name) for case_field, name in self.case.fields.items()
+        ]
+        for location, name in named:
+            if name is None:
+                continue
+            if name not in self.names:
+                raise _problem(f"this form has no field called {name!r}", location)
+            if name in repeated:
+                raise _problem(
+                    f"{name!r} is inside a repeat: a case field takes one answer", location
                 )
         return self
 

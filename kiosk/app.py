@@ -19,8 +19,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 
 import locales
+from forms.cases import load_case_types
 from forms.library import load_directory
 from kiosk import (
+    assist,
     display,
     health,
     language,
@@ -34,12 +36,13 @@ from kiosk import (
 )
 from kiosk.devices import light_follows_sync, open_devices
 from kiosk.migrations import MIGRATIONS
+from kiosk.published import FollowCentral, Published
 from kiosk.rendering import environment, render
 from kiosk.restore import UNFINISHED
 from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
 from kiosk.versions import Versions
-from sync import identity, keyfile, outbox
+from sync import identity, inbox, keyfile, outbox
 from sync.agent import Agent
 from sync.database import connect, migrate
 from sync.middleware import BodyLimit, SecurityHeaders
@@ -103,6 +106,10 @@ def _routes() -> list[Any]:
         Route("/forms/{form_id}/check", pages.check),
         Route("/forms/{form_id}/submit", pages.submit, methods=["POST"]),
         Route("/finish", pages.finish, methods=["POST"]),
+        Route("/assist", assist.sign_in_form),
+        Route("/assist", assist.sign_in, methods=["POST"]),
+        Route("/assist/sign-out", assist.sign_out, methods=["POST"]),
+        Route("/assist/next-citizen", assist.next_citizen, methods=["POST"]),
         Route("/forms/{form_id}/save", resume.save, methods=["POST"]),
         Route("/resume", resume.resume_form),
         Route("/resume", resume.resume, methods=["POST"]),
@@ -110,6 +117,7 @@ def _routes() -> list[Any]:
         Route("/status/scanned", scanning.scanned),
         Route("/receipts/{reference}", receipt_page.receipt),
         Route("/receipts/{reference}/print", receipt_page.print_again, methods=["POST"]),
+        Route("/receipts/{reference}/feedback", receipt_page.give_feedback, methods=["POST"]),
         Route("/receipts/{reference}/code.svg", receipt_page.receipt_code),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -127,7 +135,8 @@ def create_app(settings: KioskSettings) -> Starlette:
         )
     database = settings.data / "kiosk.db"
     db = connect(database)
-    migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
+    migrate(db, [*outbox.MIGRATIONS, *inbox.MIGRATIONS, *MIGRATIONS])
+    outbox.set_node(db, me.code)
     devices = open_devices(settings)
     scans = Scans(devices.scanner)
     agent = (
@@ -155,6 +164,7 @@ def create_app(settings: KioskSettings) -> Starlette:
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(BodyLimit, limit=settings.max_body, respond=problem_response),
             Middleware(asgi_csrf, signing_secret=secret, send_csrf_failed=_csrf_failed),
+            Middleware(FollowCentral),
         ],
         exception_handlers={
             Problem: _on_problem,
@@ -167,10 +177,13 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.identity = me
     app.state.db = db
     app.state.templates = environment()
-    app.state.versions = Versions(db, load_directory(settings.forms))
+    files = load_directory(settings.forms)
+    app.state.case_types = load_case_types(settings.forms)
+    app.state.versions = Versions(db, files)
+    app.state.published = Published(app.state, files)
+    app.state.published.follow()  # forms and settings central published, in effect
     app.state.versions.prune()
     resume.prune(db)
-    app.state.definitions = app.state.versions.current
     app.state.agent = agent
     app.state.devices = devices
     app.state.scans = scans

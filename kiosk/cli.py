@@ -1,12 +1,19 @@
 """fieldkiosk: the one command, with a subcommand per process or task.
 
     fieldkiosk kiosk   --host H --port P --data DIR --central URL [--enroll CODE] [--no-sync]
+    fieldkiosk kiosk add-worker NAME --data DIR [--pin-stdin]
+    fieldkiosk kiosk remove-worker NAME --data DIR
     fieldkiosk central --host H --port P --data DIR
     fieldkiosk central add-kiosk NAME --data DIR
     fieldkiosk central add-user EMAIL --role ROLE --data DIR
     fieldkiosk central reenroll NAME --data DIR
+    fieldkiosk central publish-form FILE.yaml --data DIR
+    fieldkiosk central publish-list NAME FILE.csv --data DIR
+    fieldkiosk central set-setting NAME (VALUE | --unset) [--kiosk NAME] --data DIR
     fieldkiosk restore --from REPLICA_URL --data DIR [--timestamp T] [--enroll CODE]
     fieldkiosk sync    --data DIR --central URL --once
+    fieldkiosk sync export --to DIR [--data DIR]
+    fieldkiosk sync import FILE [--data DIR] [--to DIR]
     fieldkiosk forms check [--forms DIR]
     fieldkiosk forms import FILE.xlsx [--out DIR]
 
@@ -21,14 +28,20 @@ import getpass
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sync import options
 from sync.options import SettingsError, add_options, load
 from sync.problems import Problem
+
+if TYPE_CHECKING:
+    from sync.central.publications import Publication
+    from sync.sneakernet import Returned
 
 log = logging.getLogger("fieldkiosk")
 
@@ -54,6 +67,85 @@ def _kiosk(args: argparse.Namespace) -> int:
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)
     return 0
+
+
+def _worker_database(args: argparse.Namespace) -> sqlite3.Connection | None:
+    from kiosk import workers
+    from kiosk.settings import KioskSettings
+
+    data = load(KioskSettings, args).data
+    if not data.is_dir():
+        print(f"fieldkiosk kiosk: {data} is not a kiosk's data directory", file=sys.stderr)
+        return None
+    return workers.open_database(data)
+
+
+def _read_pin(from_stdin: bool) -> str | None:
+    """The new PIN: one line of standard input, or typed twice at hidden prompts."""
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("PIN (4 to 8 digits): ")
+    if getpass.getpass("The same PIN again: ") != pin:
+        print("fieldkiosk kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
+        return None
+    return pin
+
+
+def _add_worker(args: argparse.Namespace) -> int:
+    from kiosk import workers
+
+    conn = _worker_database(args)
+    if conn is None:
+        return 2
+    try:
+        pin = _read_pin(args.pin_stdin)
+        if pin is None:
+            return 1
+        worker = workers.add(conn, args.name, pin)
+    finally:
+        conn.close()
+    print(f"Community worker {worker.name} can now sign in at this kiosk.", file=sys.stderr)
+    return 0
+
+
+def _remove_worker(args: argparse.Namespace) -> int:
+    from kiosk import workers
+
+    conn = _worker_database(args)
+    if conn is None:
+        return 2
+    try:
+        workers.remove(conn, args.name)
+    finally:
+        conn.close()
+    print(f"Community worker {args.name} can no longer sign in.", file=sys.stderr)
+    return 0
+
+
+def _kiosk_parser(commands: argparse._SubParsersAction) -> None:
+    from kiosk.settings import KioskSettings
+
+    kiosk = commands.add_parser("kiosk", help="run the kiosk web app and its sync agent")
+    add_options(kiosk, KioskSettings)
+    kiosk.set_defaults(run=_kiosk)
+    tasks = kiosk.add_subparsers(dest="task", metavar="TASK")
+    worker = tasks.add_parser(
+        "add-worker", help="add a community worker, who signs in with a PIN (asked twice)"
+    )
+    worker.add_argument("name", help="the worker's name, as the sign-in page lists it")
+    worker.add_argument(
+        "--pin-stdin",
+        action="store_true",
+        help="read the PIN from the first line of standard input instead (for scripts)",
+    )
+    add_options(worker, KioskSettings)
+    worker.set_defaults(run=_add_worker)
+    gone = tasks.add_parser(
+        "remove-worker", help="stop a community worker signing in (and sign them out)"
+    )
+    gone.add_argument("name", help="the worker's name")
+    add_options(gone, KioskSettings)
+    gone.set_defaults(run=_remove_worker)
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -140,6 +232,170 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _carried(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A bundle command: a bundle it cannot use, or a stick it cannot write, is one line."""
+
+    def carrying(args: argparse.Namespace) -> int:
+        from sync.bundle import BundleError
+
+        try:
+            return run(args)
+        except BundleError as error:
+            print(f"fieldkiosk sync: {error}", file=sys.stderr)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"fieldkiosk sync: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
+
+    return carrying
+
+
+@_carried
+def _export(args: argparse.Namespace) -> int:
+    from sync import bundle, identity, sneakernet
+    from sync.settings import BundleSettings
+
+    data = load(BundleSettings, args).data
+    me = identity.load(data)
+    if me is None:
+        print(f"fieldkiosk sync: {data} holds no enrolled kiosk", file=sys.stderr)
+        return 2
+    conn = _kiosk_database(data)
+    try:
+        for path in bundle.returns_in(args.to, me.code):
+            try:
+                _say_returned(sneakernet.take_return(conn, me, path))
+            except bundle.BundleError as error:
+                print(f"fieldkiosk sync: not applied: {error}", file=sys.stderr)
+        written = sneakernet.export(conn, me, args.to)
+    finally:
+        conn.close()
+    for done in written:
+        print(done.path)
+        print(f"Wrote {done.count} changes ({done.first} to {done.last}).", file=sys.stderr)
+    if not written:
+        print("Nothing to export: central has acknowledged every change.", file=sys.stderr)
+    else:
+        print(
+            "Carry it to central and run `fieldkiosk sync import FILE` there,"
+            " then bring back the return bundle it writes.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _kiosk_database(data: Path) -> sqlite3.Connection:
+    from kiosk import workers
+    from sync import inbox
+    from sync.database import migrate
+
+    conn = workers.open_database(data)
+    migrate(conn, inbox.MIGRATIONS)
+    return conn
+
+
+def _say_returned(done: Returned) -> None:
+    if not done.acknowledged and not done.items:
+        print(f"{done.path.name}: already applied.", file=sys.stderr)
+        return
+    print(
+        f"Applied {done.path.name}: {done.acknowledged} changes newly acknowledged (central"
+        f" holds every change through {done.acked_through}), {done.items} updates from central.",
+        file=sys.stderr,
+    )
+
+
+@_carried
+def _import(args: argparse.Namespace) -> int:
+    from sync import identity
+    from sync.settings import BundleSettings
+
+    data = load(BundleSettings, args).data
+    at_central = (data / "central.db").exists()
+    at_kiosk = identity.path(data).exists()
+    if at_central == at_kiosk:
+        what = "both a kiosk and central" if at_central else "neither a kiosk nor central"
+        print(
+            f"fieldkiosk sync: {data} holds {what} (central.db, identity.json):"
+            " give the data directory with --data",
+            file=sys.stderr,
+        )
+        return 2
+    return _import_at_central(data, args) if at_central else _import_at_kiosk(data, args)
+
+
+def _import_at_kiosk(data: Path, args: argparse.Namespace) -> int:
+    from sync import identity, sneakernet
+
+    me = identity.load(data)
+    assert me is not None
+    conn = _kiosk_database(data)
+    try:
+        _say_returned(sneakernet.take_return(conn, me, args.file))
+    finally:
+        conn.close()
+    return 0
+
+
+def _import_at_central(data: Path, args: argparse.Namespace) -> int:
+    from sync.central import sneakernet, storage
+
+    conn = storage.open_database(data)
+    try:
+        done = sneakernet.import_push(conn, args.file, args.to)
+    finally:
+        conn.close()
+    counts, kiosk = done.counts, done.kiosk
+    if counts["applied"] or counts["refused"]:
+        print(
+            f"Imported {args.file.name} from kiosk {kiosk.code} ({kiosk.name}), changes"
+            f" {done.first} to {done.last}: {counts['applied']} new,"
+            f" {counts['duplicate']} already here, {counts['refused']} refused (kept for staff).",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"{args.file.name} was already imported: nothing changed"
+            f" (changes {done.first} to {done.last} of kiosk {kiosk.code}).",
+            file=sys.stderr,
+        )
+    print(done.written)
+    print(
+        f"Return bundle for kiosk {kiosk.code} ({done.pulled} updates from central):"
+        " carry it back to the kiosk.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _sync_parser(commands: argparse._SubParsersAction) -> None:
+    from sync.settings import BundleSettings, SyncRunSettings
+
+    sync = commands.add_parser("sync", help="push the kiosk's outbox to central")
+    add_options(sync, SyncRunSettings)
+    sync.set_defaults(run=_sync)
+    tasks = sync.add_subparsers(dest="task", metavar="TASK")
+    export = tasks.add_parser(
+        "export", help="no network: write the pending changes as a bundle onto a USB stick"
+    )
+    export.add_argument(
+        "--to", type=Path, required=True, help="the directory to write in (the USB stick)"
+    )
+    add_options(export, BundleSettings)
+    export.set_defaults(run=_export)
+    carried = tasks.add_parser(
+        "import",
+        help="apply a bundle: a kiosk's at central (--data holds central.db), or the return"
+        " bundle central wrote at the kiosk",
+    )
+    carried.add_argument("file", type=Path, help="the bundle file")
+    carried.add_argument(
+        "--to", type=Path, help="central: where to write the return bundle (default: beside FILE)"
+    )
+    add_options(carried, BundleSettings)
+    carried.set_defaults(run=_import)
+
+
 def _forms_check(args: argparse.Namespace) -> int:
     from forms.check import check_directory
     from kiosk.settings import DEFAULT_FORMS
@@ -157,6 +413,92 @@ def _forms_import(args: argparse.Namespace) -> int:
     from forms.xlsform import main_import
 
     return main_import(args.file, args.out)
+
+
+def _central_database(args: argparse.Namespace) -> sqlite3.Connection:
+    from sync.central import storage
+    from sync.settings import CentralSettings
+
+    return storage.open_database(load(CentralSettings, args).data)
+
+
+def _published(done: Publication, what: str) -> int:
+    if done.cursor is None:
+        print(f"{what} is already published as it is: nothing new for kiosks.", file=sys.stderr)
+    else:
+        print(f"Published {what}; kiosks get it when they next sync.", file=sys.stderr)
+    return 0
+
+
+def _publish_form(args: argparse.Namespace) -> int:
+    from sync.central import publications
+
+    definition = publications.read_form(Path(args.file))
+    conn = _central_database(args)
+    try:
+        done = publications.publish_form(conn, definition)
+    finally:
+        conn.close()
+    return _published(done, f"Form {definition.id} version {definition.version}")
+
+
+def _publish_list(args: argparse.Namespace) -> int:
+    from sync.central import publications
+
+    entries = publications.read_list(Path(args.file))
+    conn = _central_database(args)
+    try:
+        done = publications.publish_list(conn, args.name, entries)
+    finally:
+        conn.close()
+    return _published(done, f"Reference list {args.name} ({len(entries)} entries)")
+
+
+def _set_setting(args: argparse.Namespace) -> int:
+    from kiosk.settings import central_value
+    from sync.central import publications
+    from sync.problems import SETTING_INVALID
+
+    if (args.value is None) == (not args.unset):
+        raise Problem(SETTING_INVALID, reason="give either a VALUE or --unset")
+    try:
+        value = None if args.unset else central_value(args.name, args.value)
+    except ValueError as error:
+        raise Problem(SETTING_INVALID, reason=str(error)) from None
+    conn = _central_database(args)
+    try:
+        done = publications.set_setting(conn, args.name, value, args.kiosk)
+    finally:
+        conn.close()
+    where = f"kiosk {args.kiosk}" if args.kiosk else "every kiosk"
+    said = f"{args.name} = {value}" if value is not None else f"{args.name} back to the kiosk's own"
+    return _published(done, f"{said} for {where}")
+
+
+def _publishing_parser(tasks: argparse._SubParsersAction) -> None:
+    from sync.protocol import KIOSK_SETTINGS
+    from sync.settings import CentralSettings
+
+    form = tasks.add_parser("publish-form", help="offer a form definition (YAML) to every kiosk")
+    form.add_argument("file", help="the form definition, checked as `forms check` does")
+    add_options(form, CentralSettings)
+    form.set_defaults(run=_publish_form)
+    choices = tasks.add_parser(
+        "publish-list", help="offer a reference list (villages, offices) to every kiosk"
+    )
+    choices.add_argument("name", help="the list's name, as forms will refer to it")
+    choices.add_argument("file", help="CSV with columns name, label, label::fr, …")
+    add_options(choices, CentralSettings)
+    choices.set_defaults(run=_publish_list)
+    setting = tasks.add_parser("set-setting", help="change a kiosk setting from central")
+    setting.add_argument("name", help=f"one of {', '.join(KIOSK_SETTINGS)}")
+    setting.add_argument("value", nargs="?", help="the new value, checked as the kiosk checks it")
+    setting.add_argument(
+        "--unset", action="store_true", help="give the kiosk its own setting back instead"
+    )
+    setting.add_argument("--kiosk", help="only this kiosk (its name); default: every kiosk")
+    add_options(setting, CentralSettings)
+    setting.set_defaults(run=_set_setting)
 
 
 def _central_parser(commands: argparse._SubParsersAction) -> None:
@@ -185,26 +527,22 @@ def _central_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_options(user, CentralSettings)
     user.set_defaults(run=_add_user)
+    _publishing_parser(tasks)
 
 
 def parser() -> argparse.ArgumentParser:
-    from kiosk.settings import KioskSettings, RestoreSettings
-    from sync.settings import SyncRunSettings
+    from kiosk.settings import RestoreSettings
 
     root = argparse.ArgumentParser(prog="fieldkiosk", description=__doc__.split("\n")[0])
     commands = root.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    kiosk = commands.add_parser("kiosk", help="run the kiosk web app and its sync agent")
-    add_options(kiosk, KioskSettings)
-    kiosk.set_defaults(run=_kiosk)
+    _kiosk_parser(commands)
     _central_parser(commands)
     restore = commands.add_parser(
         "restore", help="restore a kiosk's database from its replica onto a fresh card"
     )
     add_options(restore, RestoreSettings)
     restore.set_defaults(run=_restore)
-    sync = commands.add_parser("sync", help="push the kiosk's outbox to central")
-    add_options(sync, SyncRunSettings)
-    sync.set_defaults(run=_sync)
+    _sync_parser(commands)
     forms = commands.add_parser("forms", help="work with form definitions")
     form_tasks = forms.add_subparsers(dest="task", metavar="TASK", required=True)
     check = form_tasks.add_parser("check", help="validate every form definition")

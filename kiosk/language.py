@@ -27,8 +27,7 @@ def back_to(target: str | None) -> str:
 
 
 async def chooser(request: Request) -> Response:
-    session = sessions.current(request.app.state.db, request)
-    language = session.language if session else request.app.state.settings.language
+    language = sessions.language(request)
     back = back_to(request.query_params.get("next"))
     return render(
         request, "language.html", {"language": language, "languages": choices(), "back": back}

@@ -34,6 +34,10 @@ MESSAGES = {
     "id_check_failed": N_("Check the ID number: a digit may be wrong"),
     "consent_required": N_("Tick the box to give your consent"),
     "constraint": N_("Check your answer: it does not fit with the other answers"),
+    "case_unknown": N_(
+        "This kiosk has no record with that number. Check it against your receipt:"
+        " it looks like K01-00042-X"
+    ),
 }
 
 CHOICE_TYPES = {"select_one", "yes_no"}

@@ -78,4 +78,49 @@ MIGRATIONS = [
         )
         """,
     ),
+    sql(
+        "2026-11-24-assistance-workers",
+        """
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            pin_hash TEXT NOT NULL,
+            failed_tries INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            created_at TEXT NOT NULL,
+            disabled_at TEXT
+        );
+        CREATE UNIQUE INDEX workers_active_name ON workers (name COLLATE NOCASE)
+            WHERE disabled_at IS NULL;
+        CREATE TABLE worker_sessions (
+            id TEXT PRIMARY KEY,
+            worker_id TEXT NOT NULL REFERENCES workers(id) ON DELETE CASCADE,
+            started_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        ALTER TABLE submissions ADD COLUMN assisted TEXT
+        """,
+    ),
+    sql(
+        "2026-11-24-feedback",
+        """
+        CREATE TABLE feedback (
+            id TEXT PRIMARY KEY,
+            change_id TEXT NOT NULL UNIQUE,
+            submission_id TEXT NOT NULL UNIQUE REFERENCES submissions(id),
+            reference TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            language TEXT NOT NULL,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT '',
+            given_at TEXT NOT NULL
+        )
+        """,
+    ),
+    sql(
+        "2026-11-26-kiosk-cases",
+        # The case a submission created or changed: {"type", "id", "change_id",
+        # "base_version", "fields"} (kiosk/cases.py), or NULL.
+        "ALTER TABLE submissions ADD COLUMN case_change TEXT",
+    ),
 ]

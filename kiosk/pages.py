@@ -19,7 +19,7 @@ import locales
 from forms.answers import calculate, check_page, final, problems
 from forms.pages import Page, get, more, pages, put
 from forms.schema import FormDefinition
-from kiosk import drafts, receipts, screens, sessions, submissions
+from kiosk import cases, drafts, receipts, screens, sessions, submissions, workers
 from kiosk.drafts import Draft
 from kiosk.language import choices as language_choices
 from kiosk.rendering import render
@@ -100,22 +100,18 @@ def current_journey(request: Request) -> Journey:
     return Journey(definition, session, draft, pages(definition, draft.answers, date.today()))
 
 
-def _language(request: Request) -> str:
-    session = sessions.current(_db(request), request)
-    return session.language if session else request.app.state.settings.language
-
-
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
 async def home(request: Request) -> Response:
-    language = _language(request)
+    language = sessions.language(request)
     services = [
         {
             "id": definition.id,
             "title": definition.title.get(language, definition.default_language),
             "description": definition.description.get(language, definition.default_language),
+            "language": screens.form_language(definition, language),
         }
         for definition in sorted(request.app.state.definitions.values(), key=lambda d: d.id)
     ]
@@ -125,7 +121,7 @@ async def home(request: Request) -> Response:
 
 async def start_page(request: Request) -> Response:
     definition = _definition(request)
-    page = screens.context(definition, _language(request))
+    page = screens.context(definition, sessions.language(request))
     return render(request, "start.html", {**page, "definition": definition})
 
 
@@ -168,6 +164,11 @@ async def answer(request: Request) -> Response:
     parsed, problems = check_page(
         journey.definition, journey.page, typed, journey.draft.answers, date.today()
     )
+    if not problems:  # a case number: the case fills the questions (or is not known here)
+        types = request.app.state.case_types
+        problems = cases.learn(
+            _db(request), types, journey.definition, journey.page, parsed, journey.draft.answers
+        )
     if problems:
         again = {
             slot.key: typed.get(slot.key)
@@ -259,11 +260,26 @@ async def submit(request: Request) -> Response:
     journey = _at_end(current_journey(request))
     today = date.today()
     left = problems(journey.definition, journey.draft.answers, today)
-    if left:
-        return screens.check_page(request, journey.definition, journey, left, 422)
-    kiosk_code = request.app.state.identity.code
+    worker = workers.current(_db(request), request)
+    consented = worker is None or (await request.form()).get("consent") == "yes"
     sent = replace(journey.draft, answers=final(journey.definition, journey.draft.answers, today))
-    submission = submissions.submit(_db(request), kiosk_code, sent, journey.language)
+    types, answers = request.app.state.case_types, journey.draft.answers
+    case, unknown = cases.edit(
+        _db(request), types, journey.definition, answers, sent.answers, journey.pages
+    )
+    left = left or unknown  # the case its number names is no longer known here
+    if left or not consented:
+        response = screens.check_page(
+            request, journey.definition, journey, left, 422, consent_missing=not consented
+        )
+        response.headers["hx-push-url"] = "false"
+        return response
+    kiosk_code = request.app.state.identity.code
+    assisted = workers.assistance(worker, journey.language) if worker else None
+    actor = f"worker:{worker.id}" if worker else None
+    submission = submissions.submit(
+        _db(request), kiosk_code, sent, journey.language, assisted, case, actor
+    )
     request.app.state.kick()
     printer = request.app.state.devices.printer
     await receipts.print_receipt(

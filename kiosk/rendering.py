@@ -11,11 +11,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 import locales
-from kiosk import sessions
+from kiosk import sessions, workers
 from sync.responses import is_htmx
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,6 +32,15 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     return context["translations"].ngettext(singular, plural, n)
 
 
+@pass_context
+def _lang(context: Context, code: str | None) -> Markup:
+    """`` lang dir`` attributes for an element whose words are in ``code`` on a page in
+    another language (WCAG 3.1.2, language of parts); nothing when they are the same."""
+    if not code or code == context.get("language"):
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(code, locales.direction(code))
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -41,6 +51,7 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = _lang
     return env
 
 
@@ -50,6 +61,12 @@ def _display(request: Request) -> dict[str, Any]:
     session = sessions.current(db, request) if db is not None else None
     size, contrast = (session.text_size, session.high_contrast) if session else (1, False)
     return {"size": size, "contrast": contrast, "back": request.url.path}
+
+
+def _assisting(request: Request) -> workers.Worker | None:
+    """The community worker signed in on this browser, for the banner and the consent."""
+    db = getattr(request.app.state, "db", None)
+    return workers.current(db, request) if db is not None else None
 
 
 def render(
@@ -66,6 +83,7 @@ def render(
             "translations": locales.translations(language),
             "csrftoken": request.scope.get("csrftoken", lambda: ""),
             "display": _display(request),
+            "assisting": _assisting(request),
             **context,
             "language": language,
         }

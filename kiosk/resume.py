@@ -71,8 +71,8 @@ async def save(request: Request) -> Response:
 
 
 async def resume_form(request: Request) -> Response:
-    language = request.app.state.settings.language
-    return render(request, "resume.html", {"language": language, "error": None, "typed": ""})
+    context = {"language": sessions.language(request), "error": None, "typed": ""}
+    return render(request, "resume.html", context)
 
 
 async def resume(request: Request) -> Response:
@@ -88,7 +88,7 @@ async def resume(request: Request) -> Response:
         if row is not None:
             db.execute("DELETE FROM saved_drafts WHERE code_sha256 = ?", (row["code_sha256"],))
     if row is None:
-        language = request.app.state.settings.language
+        language = sessions.language(request)
         error = locales.translations(language).gettext(
             "Check the code: it looks like ABCD-2345 and is kept for a few days only"
         )

@@ -48,10 +48,29 @@ def check_url(definition: FormDefinition) -> str:
 
 
 def context(definition: FormDefinition | None, language: str) -> dict[str, Any]:
-    """What every screen's template needs: the language and ``t``, which picks a form
-    text's translation (falling back to the form's default language)."""
+    """What every screen's template needs: the language, ``t``, which picks a form
+    text's translation (falling back to the form's default language), and
+    ``form_language``, the language those texts are then in (for their ``lang``)."""
     default = definition.default_language if definition else language
-    return {"language": language, "t": lambda text: text.get(language, default) if text else ""}
+    return {
+        "language": language,
+        "form_language": form_language(definition, language),
+        "t": lambda text: text.get(language, default) if text else "",
+    }
+
+
+def form_language(definition: FormDefinition | None, language: str) -> str:
+    """The language ``definition``'s own texts are shown in to a reader of ``language``:
+    that language when the form is written in it, else the form's default language."""
+    if definition is None or language in definition.languages:
+        return language
+    return definition.default_language
+
+
+def answer_language(field: Field, language: str, form_words: str) -> str:
+    """The language an answer is shown in: a choice shows the form's own words
+    (``form_words``), every other answer is shown in the reader's ``language``."""
+    return form_words if field.type in {"select_one", "select_multiple"} else language
 
 
 def input_name(page: Page, slot: Slot) -> str:
@@ -191,6 +210,7 @@ def more_page(
             **screen,
             "definition": definition,
             "question": question,
+            "question_language": screen["form_language" if repeat.add_another else "language"],
             "count": count,
             "repeat_label": screen["t"](repeat.label),
             "error": error,
@@ -209,7 +229,10 @@ def check_page(
     journey: Any,
     problems: dict[str, tuple[Page, FieldError]],
     status_code: int = 200,
+    consent_missing: bool = False,
 ) -> Response:
+    """Check your answers; ``consent_missing``: a community worker helped, and the citizen
+    has not yet ticked that they agree to it."""
     language = journey.language
     screen = context(definition, language)
     t, gettext = screen["t"], locales.translations(language).gettext
@@ -217,6 +240,7 @@ def check_page(
         {
             "question": _row_label(page, slot, screen, gettext),
             "answer": answer_text(definition, slot, get(journey.draft.answers, slot), language, t),
+            "answer_language": answer_language(slot.field, language, screen["form_language"]),
             "change_url": question_url(definition, page.key) + "?change=1",
         }
         for page in journey.pages
@@ -230,6 +254,9 @@ def check_page(
         )
         for key, (page, problem) in problems.items()
     ]
+    consent_error = gettext("Tick the box to say you agree to this help") if consent_missing else ""
+    if consent_error:
+        errors.append(("#consent", consent_error))
     return render(
         request,
         "check.html",
@@ -238,6 +265,7 @@ def check_page(
             "definition": definition,
             "rows": rows,
             "errors": errors,
+            "consent_error": consent_error,
             "back_url": journey.back_url,
         },
         status_code,

@@ -44,6 +44,12 @@ def current(conn: sqlite3.Connection, request: Request) -> Session | None:
     return found
 
 
+def language(request: Request) -> str:
+    """The language this browser's session reads in; the kiosk's own when it has none."""
+    session = current(request.app.state.db, request)
+    return session.language if session else str(request.app.state.settings.language)
+
+
 def _lookup(conn: sqlite3.Connection, request: Request) -> Session | None:
     cookie = request.cookies.get(COOKIE)
     if not cookie:

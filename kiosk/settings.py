@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+import locales
 from forms.library import DEFAULT_DIRECTORY as DEFAULT_FORMS
 from sync import litestream
+from sync.protocol import KIOSK_SETTINGS
 from sync.settings import AgentSettings
+
+log = logging.getLogger(__name__)
 
 
 class KioskSettings(AgentSettings):
@@ -44,9 +50,57 @@ class KioskSettings(AgentSettings):
         "keyboard", description="QR/barcode scanner: keyboard, serial:DEVICE or simulated"
     )
     light: str = Field("simulated", description="Status light: simulated, gpio?... or none")
+    keyboard: bool = Field(
+        False,
+        description="Show the on-screen keyboard, for kiosks with a touch screen and no"
+        " physical keyboard",
+    )
     max_body: int = Field(
         64 * 1024, ge=1024, le=16 * 1024 * 1024, description="Largest request body, in bytes"
     )
+    assist_idle_minutes: int = Field(
+        30,
+        ge=1,
+        le=24 * 60,
+        description="Minutes without activity before a community worker is signed out",
+    )
+    assist_lock_minutes: int = Field(
+        15,
+        ge=1,
+        le=24 * 60,
+        description="Minutes a community worker's sign-in stays locked after 5 wrong PINs",
+    )
+
+
+def central_value(name: str, value: Any, base: KioskSettings | None = None) -> Any:
+    """``value`` as the setting ``name`` takes it, when central may set it; ValueError
+    saying why not (``name: problem (got VALUE)``)."""
+    if name not in KIOSK_SETTINGS:
+        allowed = ", ".join(KIOSK_SETTINGS)
+        raise ValueError(f"{name}: central may change only {allowed} (got {name!r})")
+    if name == "language" and value not in locales.LANGUAGES:
+        offered = ", ".join(locales.LANGUAGES)
+        raise ValueError(f"language: must be one of {offered} (got {value!r})")
+    base = base or KioskSettings.model_construct()  # defaults; not this process's environment
+    try:
+        checked = KioskSettings.model_validate({**base.model_dump(), name: value})
+    except ValidationError as error:
+        problem = error.errors()[0]["msg"]
+        raise ValueError(f"{name}: {problem} (got {value!r})") from None
+    return getattr(checked, name)
+
+
+def with_central(configured: KioskSettings, pulled: dict[str, Any]) -> KioskSettings:
+    """The settings in effect: ``configured`` (flags, environment, defaults) with the
+    values central published for the settings it may change. A value this kiosk cannot
+    use is ignored and logged by the setting's name."""
+    updates = {}
+    for name, value in pulled.items():
+        try:
+            updates[name] = central_value(name, value, configured)
+        except ValueError:
+            log.warning("central's value for the setting %s is not usable; ignored", name)
+    return configured.model_copy(update=updates) if updates else configured
 
 
 class RestoreSettings(AgentSettings):

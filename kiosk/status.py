@@ -2,7 +2,11 @@
 
 A keyboard-wedge scanner types the code from a printed receipt into the focused field
 and presses Enter, so scanning needs nothing more than this page's form. The page shows
-the service and where the submission is, never the answers.
+the service and where the submission is, never the answers: saved at this kiosk, sent to
+the office, then the office's decision once the kiosk has pulled one (received, has
+issues, approved, rejected), with the office's comment and the date; and for a
+submission that created or changed a case, what the office made of that change
+(``kiosk/case_progress.py``).
 """
 
 from __future__ import annotations
@@ -11,18 +15,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 import locales
-from kiosk import formatting, sessions, submissions
+from kiosk import case_progress, formatting, sessions, submissions
 from kiosk.rendering import render
-from sync import outbox, reference
+from kiosk.screens import form_language
+from sync import inbox, outbox, reference
+from sync.problems import N_
 
 SAVED = "saved"
 SENT = "sent"
+DECISIONS = {
+    "received": N_("Received by the office. Staff will look at it soon."),
+    "has_issues": N_("Something needs to be put right. Read the comment from the office."),
+    "approved": N_("Approved by the office"),
+    "rejected": N_("Not approved by the office. Read the comment from the office."),
+}
 
 
 async def status(request: Request) -> Response:
     db = request.app.state.db
-    session = sessions.current(db, request)
-    language = session.language if session else request.app.state.settings.language
+    language = sessions.language(request)
     typed = request.query_params.get("reference", "").strip()
     scans = request.app.state.scans
     context: dict = {
@@ -56,6 +67,24 @@ def _found(request: Request, submission: submissions.Submission, language: str) 
         "service": definition.title.get(language, definition.default_language)
         if definition
         else submission.form_id,
+        "language": form_language(definition, language),
         "submitted": formatting.moment(submission.submitted_at, language),
         "state": SENT if sent else SAVED,
+        "decision": _decision(request, submission.reference, language),
+        "case": case_progress.progress(
+            request.app.state.db, request.app.state.case_types, submission, definition, language
+        ),
+    }
+
+
+def _decision(request: Request, ref: str, language: str) -> dict | None:
+    """The office's decision, in the citizen's language, when the kiosk has pulled one."""
+    decided = inbox.decision(request.app.state.db, ref)
+    if decided is None or decided.state not in DECISIONS:
+        return None
+    return {
+        "state": decided.state,
+        "text": locales.translations(language).gettext(DECISIONS[decided.state]),
+        "comment": decided.comment,
+        "decided": formatting.moment(decided.decided_at, language),
     }

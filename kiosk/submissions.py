@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uuid6 import uuid7
 
@@ -17,6 +17,9 @@ from kiosk.drafts import Draft
 from sync import outbox, reference
 from sync.clock import now
 from sync.database import transaction
+
+if TYPE_CHECKING:
+    from kiosk.cases import Edit
 
 KIND = "submission.create"
 
@@ -34,6 +37,10 @@ class Submission:
     submitted_at: str
     printed_at: str | None = None
     print_fault: str | None = None
+    #: Who helped and the citizen's consent (``workers.assistance``), or None.
+    assisted: dict[str, str] | None = None
+    #: The case it created or changed (``cases.Edit.queue``), or None.
+    case_change: dict[str, Any] | None = None
 
 
 def _next_number(conn: sqlite3.Connection) -> int:
@@ -44,8 +51,20 @@ def _next_number(conn: sqlite3.Connection) -> int:
     return int(row[0])
 
 
-def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: str) -> Submission:
-    """Store ``draft`` as a submission, queue it for central and discard the draft."""
+def submit(
+    conn: sqlite3.Connection,
+    kiosk_code: str,
+    draft: Draft,
+    language: str,
+    assisted: dict[str, str] | None = None,
+    case: Edit | None = None,
+    actor: str | None = None,
+) -> Submission:
+    """Store ``draft`` as a submission, queue it for central and discard the draft.
+    ``assisted`` (who helped, the citizen's consent) goes into the payload only when given:
+    an unassisted submission carries no ``assisted`` key at all. ``case``: the case change
+    the form makes, queued after the submission in the same transaction (``actor`` being
+    who made it, the kiosk by default)."""
     with transaction(conn):
         payload: dict[str, Any] = {
             "id": str(uuid7()),
@@ -56,11 +75,17 @@ def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: st
             "answers": draft.answers,
             "submitted_at": now(),
         }
+        if assisted:
+            payload["assisted"] = assisted
         change = outbox.enqueue(conn, KIND, payload)
-        submission = Submission(**payload, change_id=change.id, session_id=draft.session_id)
+        touched = case.queue(conn, payload, actor) if case else None
+        submission = Submission(
+            **payload, change_id=change.id, session_id=draft.session_id, case_change=touched
+        )
         conn.execute(
             "INSERT INTO submissions (id, reference, change_id, session_id, form_id, form_version,"
-            " language, answers, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " language, answers, submitted_at, assisted, case_change)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 submission.id,
                 submission.reference,
@@ -71,6 +96,8 @@ def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: st
                 submission.language,
                 json.dumps(submission.answers),
                 submission.submitted_at,
+                json.dumps(assisted, ensure_ascii=False) if assisted else None,
+                json.dumps(touched) if touched else None,
             ),
         )
         conn.execute(
@@ -83,12 +110,22 @@ def submit(conn: sqlite3.Connection, kiosk_code: str, draft: Draft, language: st
 def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
     row = conn.execute(
         "SELECT id, reference, change_id, session_id, form_id, form_version, language, answers,"
-        " submitted_at, printed_at, print_fault FROM submissions WHERE reference = ?",
+        " submitted_at, printed_at, print_fault, assisted, case_change FROM submissions"
+        " WHERE reference = ?",
         (ref,),
     ).fetchone()
     if row is None:
         return None
-    return Submission(**{**dict(row), "answers": json.loads(row["answers"])})
+    assisted = row["assisted"] and json.loads(row["assisted"])
+    touched = row["case_change"] and json.loads(row["case_change"])
+    return Submission(
+        **{
+            **dict(row),
+            "answers": json.loads(row["answers"]),
+            "assisted": assisted,
+            "case_change": touched,
+        }
+    )
 
 
 #: After a restore, new references start past a gap at least this wide.

@@ -33,6 +33,12 @@ class Versions:
                 [(d.id, d.version, _stored(d), now()) for d in self.current.values()],
             )
 
+    def replace(self, current: dict[str, FormDefinition]) -> None:
+        """Offer ``current`` to new drafts from now on (a form central published, say);
+        drafts in progress keep the version they started on."""
+        self.current = current
+        self.publish()
+
     def get(self, form_id: str, version: str | None = None) -> FormDefinition | None:
         """The definition of ``form_id`` at ``version`` (default: the current one)."""
         current = self.current.get(form_id)

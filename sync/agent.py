@@ -1,7 +1,9 @@
-"""The sync agent: pushes the kiosk's outbox to central until central holds all of it.
+"""The sync agent: pushes the kiosk's outbox to central until central holds all of it,
+then pulls what central has published since (PROTOCOL.md, "Pull") into the inbox.
 
 It reads a batch, sends it with no transaction open (the kiosk keeps writing while the
 network is slow or down), then records central's acknowledgement in one short UPDATE.
+A pull that fails is recorded in the status apart from pushes and never holds them up.
 Run it once (:meth:`Agent.drain_once`) or as a daemon thread (:meth:`Agent.start`) that
 drains, then sleeps ``sync_interval`` or until :meth:`Agent.kick`; after a failure it
 waits a backoff with full jitter between ``retry_initial`` and ``retry_max``.
@@ -22,7 +24,7 @@ from typing import Any
 
 import httpx2
 
-from sync import clock, outbox, protocol, replication
+from sync import clock, inbox, outbox, protocol, replication
 from sync.database import connect
 from sync.identity import Identity
 from sync.problems import CENTRAL_REFUSED, CENTRAL_UNREACHABLE, SEQUENCE_GAP, Problem
@@ -30,6 +32,7 @@ from sync.settings import AgentSettings
 
 log = logging.getLogger(__name__)
 MAX_REASON = 200
+PULL_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class DrainReport:
     duplicate: int = 0
     refused: int = 0
     acked_through: int = 0
+    pulled: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class AgentStatus:
     failures: int
     pending: int | None
     oldest_pending: str | None
+    last_pull: str | None = None
+    pull_error: dict[str, Any] | None = None
+    pull_failures: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,6 +102,9 @@ class Agent:
         self._last_success: str | None = None
         self._last_error: dict[str, Any] | None = None
         self._failures = 0
+        self._last_pull: str | None = None
+        self._pull_error: dict[str, Any] | None = None
+        self._pull_failures = 0
 
     # -- running ---------------------------------------------------------------------
 
@@ -138,7 +148,15 @@ class Agent:
             depth, oldest = None, None
         running = self._thread is not None and self._thread.is_alive()
         return AgentStatus(
-            running, self._last_success, self._last_error, self._failures, depth, oldest
+            running,
+            self._last_success,
+            self._last_error,
+            self._failures,
+            depth,
+            oldest,
+            self._last_pull,
+            self._pull_error,
+            self._pull_failures,
         )
 
     def _run(self) -> None:
@@ -214,6 +232,7 @@ class Agent:
                     rewound = True
                     continue
                 self._settle(conn, batch, answer, tally)
+            pulled = self._pull_all(client, conn)
             if self._report is not None:
                 self._heartbeat(client, conn)
         return DrainReport(
@@ -223,6 +242,7 @@ class Agent:
             tally["duplicate"],
             tally["refused"],
             outbox.acked_through(conn),
+            pulled,
         )
 
     def _settle(
@@ -237,6 +257,59 @@ class Agent:
         tally.update(batches=1, sent=len(batch))
         if answer.acked_through < batch[-1].seq:
             raise self._refused(f"acknowledged only through {answer.acked_through}")
+
+    # -- pulling ---------------------------------------------------------------------
+
+    def _pull_all(self, client: httpx2.Client, conn: sqlite3.Connection) -> int:
+        """Apply what central published since the inbox's cursor; how many items changed
+        something. Never raises: a failed pull is recorded and tried after the next drain."""
+        try:
+            pulled = self._pull_pages(client, conn)
+        except Problem as problem:
+            self._pull_failed(problem.as_json(), problem.text())
+            return 0
+        except sqlite3.Error as error:
+            self._pull_failed({"code": "internal", "message": type(error).__name__}, str(error))
+            return 0
+        self._pull_failures, self._pull_error, self._last_pull = 0, None, clock.now()
+        if pulled:
+            log.info("sync agent: %d items from central applied", pulled)
+        return pulled
+
+    def _pull_pages(self, client: httpx2.Client, conn: sqlite3.Connection) -> int:
+        pulled, last = 0, -1
+        while answer := self._pull(client, *inbox.position(conn)):
+            response, after, etag = answer
+            pulled += inbox.apply(conn, response, after=after, etag=etag)
+            if not response.more or response.cursor <= last:
+                break
+            last = response.cursor
+        return pulled
+
+    def _pull(
+        self, client: httpx2.Client, after: int, etag: str | None
+    ) -> tuple[protocol.PullResponse, int, str | None] | None:
+        """One page of the feed after ``after``; None when central says nothing changed."""
+        headers = {"if-none-match": etag} if etag else {}
+        params = {"after": after, "limit": PULL_LIMIT}
+        try:
+            response = client.get(protocol.PULL_PATH, params=params, headers=headers)
+        except httpx2.HTTPError as error:
+            raise self._unreachable(error) from None
+        if response.status_code == 304:
+            return None
+        if response.status_code != 200:
+            code, _ = _problem_of(response)
+            raise self._refused(f"pull answered HTTP {response.status_code} {code}".strip())
+        try:
+            return protocol.parse_pull(response.content), after, response.headers.get("etag")
+        except ValueError as error:
+            raise self._refused(f"an unreadable pull ({error})"[:MAX_REASON]) from None
+
+    def _pull_failed(self, problem: dict[str, Any], text: str) -> None:
+        self._pull_failures += 1
+        self._pull_error = {"at": clock.now(), **problem}
+        log.warning("sync agent: pull failed: %s (failure %d)", text, self._pull_failures)
 
     def _replicate_now(self) -> None:
         """Back online: ask Litestream to push at once instead of waiting out its backoff."""
@@ -269,8 +342,7 @@ class Agent:
                 headers={"content-type": "application/json"},
             )
         except httpx2.HTTPError as error:
-            reason = f"{type(error).__name__}: {error}"[:MAX_REASON]
-            raise Problem(CENTRAL_UNREACHABLE, url=self.identity.central, reason=reason) from None
+            raise self._unreachable(error) from None
         if response.status_code != 204:
             raise self._refused(f"status report answered HTTP {response.status_code}")
 
@@ -286,8 +358,7 @@ class Agent:
         try:
             response = client.post(protocol.PUSH_PATH, content=body, headers=headers)
         except httpx2.HTTPError as error:
-            reason = f"{type(error).__name__}: {error}"[:MAX_REASON]
-            raise Problem(CENTRAL_UNREACHABLE, url=self.identity.central, reason=reason) from None
+            raise self._unreachable(error) from None
         if response.status_code == 200:
             try:
                 return protocol.parse_response(response.content)
@@ -297,6 +368,10 @@ class Agent:
         if code == SEQUENCE_GAP.code and isinstance(details.get("expected"), int):
             raise _Gap(details["expected"])
         raise self._refused(f"HTTP {response.status_code} {code}")
+
+    def _unreachable(self, error: httpx2.HTTPError) -> Problem:
+        reason = f"{type(error).__name__}: {error}"[:MAX_REASON]
+        return Problem(CENTRAL_UNREACHABLE, url=self.identity.central, reason=reason)
 
     def _refused(self, reason: str) -> Problem:
         return Problem(CENTRAL_REFUSED, url=self.identity.central, reason=reason)

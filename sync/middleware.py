@@ -48,7 +48,9 @@ class SecurityHeaders:
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            # a 304 has no body for a policy to govern: the response it revalidates keeps
+            # its own headers, and an unchanged pull stays a few hundred bytes
+            if message["type"] == "http.response.start" and message["status"] != 304:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)

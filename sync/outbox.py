@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from uuid6 import uuid7
 
-from sync import clock, protocol
+from sync import clock, hlc, protocol
 from sync.database import Migration, sql
 
 
@@ -40,13 +40,43 @@ def _create(conn: sqlite3.Connection) -> None:
     )
 
 
+def _envelope(conn: sqlite3.Connection) -> None:
+    """Every change carries a hybrid logical clock timestamp, its actor, its record and
+    the record's base version (and a field patch when it changes a case). Changes queued
+    before this migration get them from what they already hold."""
+    for column in (
+        "hlc TEXT NOT NULL DEFAULT ''",
+        "actor TEXT NOT NULL DEFAULT 'kiosk'",
+        "record TEXT NOT NULL DEFAULT '{}'",
+        "base_version INTEGER NOT NULL DEFAULT 0",
+        "patch TEXT",
+    ):
+        conn.execute(f"ALTER TABLE outbox ADD COLUMN {column}")
+    conn.execute("ALTER TABLE outbox_state ADD COLUMN hlc TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE outbox_state ADD COLUMN node TEXT NOT NULL DEFAULT 'kiosk'")
+    last = hlc.ZERO
+    rows = conn.execute("SELECT seq, kind, created_at, payload FROM outbox ORDER BY seq")
+    for row in rows.fetchall():
+        moment = int(clock.parse(row["created_at"]).timestamp() * 1000)
+        last = hlc.tick(last, "kiosk", moment)
+        record = {"type": row["kind"].split(".")[0], "id": json.loads(row["payload"])["id"]}
+        conn.execute(
+            "UPDATE outbox SET hlc = ?, record = ? WHERE seq = ?",
+            (str(last), protocol.canonical(record), row["seq"]),
+        )
+    conn.execute("UPDATE outbox_state SET hlc = ?", (str(last) if last.wall else "",))
+
+
 MIGRATIONS = [
     Migration("2026-11-21-outbox", _create),
     sql(
         "2026-11-22-outbox-floor",
         "ALTER TABLE outbox_state ADD COLUMN seq_floor INTEGER NOT NULL DEFAULT 0",
     ),
+    Migration("2026-11-25-outbox-envelope", _envelope),
 ]
+
+_COLUMNS = "seq, id, kind, created_at, payload, hlc, actor, record, base_version, patch"
 
 
 @dataclass(frozen=True)
@@ -58,48 +88,125 @@ class Change:
     kind: str
     created_at: str
     payload: dict[str, Any]
+    hlc: str = ""
+    actor: str = "kiosk"
+    record: dict[str, str] = field(default_factory=dict)
+    base_version: int = 0
+    patch: dict[str, dict[str, Any]] | None = None
 
     def to_wire(self) -> dict[str, Any]:
-        return {
+        wire: dict[str, Any] = {
             "id": self.id,
             "seq": self.seq,
             "kind": self.kind,
             "created_at": self.created_at,
+            "hlc": self.hlc,
+            "actor": self.actor,
+            "record": self.record,
+            "base_version": self.base_version,
             "payload": self.payload,
         }
+        if self.patch is not None:
+            wire["patch"] = self.patch
+        return wire
 
 
-def enqueue(conn: sqlite3.Connection, kind: str, payload: dict[str, Any]) -> Change:
+def set_node(conn: sqlite3.Connection, node: str) -> None:
+    """Name this kiosk in its clock and as its changes' default actor (its code, ``K01``)."""
+    conn.execute("UPDATE outbox_state SET node = ? WHERE id = 1", (node,))
+
+
+def enqueue(
+    conn: sqlite3.Connection,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    actor: str | None = None,
+    record: dict[str, str] | None = None,
+    base_version: int = 0,
+    patch: dict[str, dict[str, Any]] | None = None,
+) -> Change:
     """Queue a change; call inside the caller's open transaction so both commit or neither.
 
-    ``payload`` is checked against the protocol first, so nothing central would refuse
-    as malformed ever reaches the queue (ValueError names what is wrong).
+    A change that creates a record (``submission.create``, ``feedback.create``) names it
+    from its payload; a ``case.update`` passes its ``record``, ``base_version`` and
+    ``patch``. The change is checked against the protocol first, so nothing central
+    would refuse as malformed ever reaches the queue (ValueError names what is wrong).
     """
     if not conn.in_transaction:
         raise RuntimeError("outbox.enqueue must run inside the caller's transaction")
-    protocol.check_payload(kind, payload)
-    change_id, created_at = str(uuid7()), clock.now()
+    state = conn.execute("SELECT hlc, node FROM outbox_state WHERE id = 1").fetchone()
+    last = hlc.parse(state["hlc"]) if state["hlc"] else hlc.ZERO
+    stamp = str(hlc.tick(last, state["node"]))
+    change = Change(
+        id=str(uuid7()),
+        seq=1,
+        kind=kind,
+        created_at=clock.now(),
+        payload=payload,
+        hlc=stamp,
+        actor=actor or f"kiosk:{state['node']}",
+        record=record or {"type": kind.split(".")[0], "id": str(payload.get("id"))},
+        base_version=base_version,
+        patch=patch,
+    )
+    protocol.check_change(change.to_wire())
     row = conn.execute(
-        "INSERT INTO outbox (seq, id, kind, created_at, payload) VALUES ("
+        "INSERT INTO outbox (seq, id, kind, created_at, payload, hlc, actor, record,"
+        " base_version, patch) VALUES ("
         " (SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM outbox), seq_floor) + 1"
-        "  FROM outbox_state WHERE id = 1), ?, ?, ?, ?) RETURNING seq",
-        (change_id, kind, created_at, protocol.canonical(payload)),
+        "  FROM outbox_state WHERE id = 1), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        (
+            change.id,
+            kind,
+            change.created_at,
+            protocol.canonical(payload),
+            stamp,
+            change.actor,
+            protocol.canonical(change.record),
+            base_version,
+            None if patch is None else protocol.canonical(patch),
+        ),
     ).fetchone()
-    return Change(change_id, int(row[0]), kind, created_at, payload)
+    conn.execute("UPDATE outbox_state SET hlc = ? WHERE id = 1", (stamp,))
+    return replace(change, seq=int(row[0]))
+
+
+def _change(row: sqlite3.Row) -> Change:
+    return Change(
+        row["id"],
+        row["seq"],
+        row["kind"],
+        row["created_at"],
+        json.loads(row["payload"]),
+        row["hlc"],
+        row["actor"],
+        json.loads(row["record"]),
+        row["base_version"],
+        None if row["patch"] is None else json.loads(row["patch"]),
+    )
 
 
 def pending(conn: sqlite3.Connection, limit: int) -> list[Change]:
     """Up to ``limit`` changes central has not acknowledged, oldest first."""
     rows = conn.execute(
-        "SELECT seq, id, kind, created_at, payload FROM outbox"
+        f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - fixed column list
         " WHERE seq > (SELECT acked_through FROM outbox_state WHERE id = 1)"
         " ORDER BY seq LIMIT ?",
         (limit,),
     ).fetchall()
-    return [
-        Change(row["id"], row["seq"], row["kind"], row["created_at"], json.loads(row["payload"]))
-        for row in rows
-    ]
+    return [_change(row) for row in rows]
+
+
+def about(conn: sqlite3.Connection, record_id: str, *, pending: bool = True) -> list[Change]:
+    """The changes about the record ``record_id``, oldest first: those central has not
+    acknowledged, or (``pending`` false) every one."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - fixed column list
+        " WHERE seq > ? AND json_extract(record, '$.id') = ? ORDER BY seq",
+        (acked_through(conn) if pending else 0, record_id),
+    ).fetchall()
+    return [_change(row) for row in rows]
 
 
 def acknowledge(conn: sqlite3.Connection, through_seq: int) -> None:

@@ -13,7 +13,7 @@ import json
 import math
 import uuid
 import zlib
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -21,17 +21,20 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    TypeAdapter,
     ValidationError,
     model_validator,
 )
 
-from sync import clock, reference
+from sync import clock, hlc, reference
 from sync.problems import MALFORMED_BATCH, MALFORMED_BODY, TOO_LARGE, Problem
 
 VERSION = 1
 PUSH_PATH = "/api/v1/sync/push"
 STATUS_PATH = "/api/v1/sync/status"
 STATE_PATH = "/api/v1/sync/state"
+PULL_PATH = "/api/v1/sync/pull"
+MAX_PULL = 1000
 MAX_STATUS_BYTES = 64 * 1024
 ENROLL_PATH = "/api/v1/enroll"
 MAX_ERRORS_NAMED = 3
@@ -69,7 +72,16 @@ def _finite(answers: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
+def _hlc(text: str) -> str:
+    hlc.parse(text)
+    return text
+
+
 Timestamp = Annotated[str, Field(max_length=40), AfterValidator(_timestamp)]
+Hlc = Annotated[str, Field(max_length=60), AfterValidator(_hlc)]
+#: Who made a change: ``kiosk:K01``, ``worker:<id>`` (a community worker at a kiosk),
+#: ``staff:<id>`` (a person at central), ``central`` (central itself, e.g. a merge).
+Actor = Annotated[str, Field(max_length=100, pattern=r"^[a-z]+(:[A-Za-z0-9_.@-]+)?$")]
 Uuid7 = Annotated[str, Field(max_length=36), AfterValidator(_uuid7)]
 Reference = Annotated[str, Field(max_length=40), AfterValidator(_reference)]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -106,12 +118,51 @@ class SubmissionPayload(Message):
     assisted: Assistance | None = None
 
 
-class SubmissionCreate(Message):
+class Record(Message):
+    """The record a change is about: a submission, a feedback, a case of some type."""
+
+    type: Name
+    id: Uuid7
+
+
+class FieldChange(Message):
+    """One field of a patch: the value the change was made against, and the new one."""
+
+    old: JsonValue = None
+    new: JsonValue = None
+
+
+Patch = Annotated[dict[Name, FieldChange], Field(max_length=500)]
+
+
+class Envelope(Message):
+    """What every change carries, whatever its kind."""
+
     id: Uuid7
     seq: Annotated[int, Field(ge=1)]
-    kind: Literal["submission.create"]
     created_at: Timestamp
+    hlc: Hlc
+    actor: Actor
+    record: Record
+    #: The record's version the change was made against; 0 when it creates the record.
+    base_version: Annotated[int, Field(ge=0)] = 0
+    patch: Patch | None = None
+
+    def _creates(self, record_type: str, record_id: str) -> None:
+        if self.record.type != record_type or self.record.id != record_id:
+            raise ValueError(f"record must be {{type: {record_type}, id: payload.id}}")
+        if self.base_version != 0 or self.patch is not None:
+            raise ValueError("a change that creates a record has base_version 0 and no patch")
+
+
+class SubmissionCreate(Envelope):
+    kind: Literal["submission.create"]
     payload: SubmissionPayload
+
+    @model_validator(mode="after")
+    def _record(self) -> SubmissionCreate:
+        self._creates("submission", self.payload.id)
+        return self
 
 
 RATINGS = (1, 2, 3, 4, 5)  # very bad, bad, neither, good, very good
@@ -138,19 +189,45 @@ class FeedbackPayload(Message):
         return self
 
 
-class FeedbackCreate(Message):
-    id: Uuid7
-    seq: Annotated[int, Field(ge=1)]
+class FeedbackCreate(Envelope):
     kind: Literal["feedback.create"]
-    created_at: Timestamp
     payload: FeedbackPayload
 
+    @model_validator(mode="after")
+    def _record(self) -> FeedbackCreate:
+        self._creates("feedback", self.payload.id)
+        return self
 
+
+class CasePayload(Message):
+    """``case.update``: which submission (if any) the case change came from."""
+
+    submission_id: Uuid7 | None = None
+    reference: Reference | None = None
+    form_id: Name | None = None
+
+
+class CaseUpdate(Envelope):
+    """Creates (``base_version`` 0) or updates a case: a household, a person, a request.
+    ``record.type`` is the case type; ``patch`` holds each field's old and new value."""
+
+    kind: Literal["case.update"]
+    payload: CasePayload = CasePayload()
+
+    @model_validator(mode="after")
+    def _patched(self) -> CaseUpdate:
+        if not self.patch:
+            raise ValueError("patch: a case change must change at least one field")
+        return self
+
+
+AnyChange = SubmissionCreate | FeedbackCreate | CaseUpdate
 #: Every kind a change can have, told apart by ``kind``.
-WireChange = Annotated[SubmissionCreate | FeedbackCreate, Field(discriminator="kind")]
+WireChange = Annotated[AnyChange, Field(discriminator="kind")]
 PAYLOADS: dict[str, type[Message]] = {
     "submission.create": SubmissionPayload,
     "feedback.create": FeedbackPayload,
+    "case.update": CasePayload,
 }
 
 
@@ -194,18 +271,21 @@ class EnrollResponse(Message):
     token: str
 
 
-def check_payload(kind: str, payload: dict[str, Any]) -> None:
-    """Raise ValueError unless ``payload`` is what central accepts for ``kind``."""
-    model = PAYLOADS.get(kind)
-    if model is None:
+_CHANGE: TypeAdapter[AnyChange] = TypeAdapter(WireChange)
+
+
+def check_change(change: dict[str, Any]) -> AnyChange:
+    """The change as central will read it; ValueError naming what central would refuse."""
+    kind = change.get("kind")
+    if kind not in PAYLOADS:
         raise ValueError(f"kind: unknown change kind {kind!r}")
     try:
-        model.model_validate(payload)
+        return _CHANGE.validate_python(change)
     except ValidationError as error:
-        raise ValueError(f"payload of {kind}: {_describe(error)}") from None
+        raise ValueError(f"{kind}: {_describe(error)}") from None
 
 
-def fingerprint(change: SubmissionCreate | FeedbackCreate) -> str:
+def fingerprint(change: AnyChange) -> str:
     """SHA-256 of the change's canonical JSON: same content, same fingerprint. Optional
     fields the kiosk did not send are left out, so a field added to the protocol later
     does not change the fingerprint of changes made before it."""
@@ -284,6 +364,97 @@ class SyncState(Message):
     last_reference: int = Field(ge=0)
 
 
+FeedKind = Literal["form", "reference_list", "decision", "case", "setting"]
+
+
+class FeedItem(Message):
+    """One thing central sends down (PROTOCOL.md, "Pull")."""
+
+    cursor: Annotated[int, Field(ge=1)]
+    kind: FeedKind
+    key: Annotated[str, Field(min_length=1, max_length=200)]
+    body: dict[str, JsonValue]
+
+
+class PullResponse(Message):
+    """``GET /api/v1/sync/pull``: the items after the kiosk's cursor."""
+
+    protocol: Literal[1] = 1
+    cursor: Annotated[int, Field(ge=0)]
+    more: bool
+    items: list[FeedItem]
+
+
+#: Settings a kiosk lets central change (PROTOCOL.md, "Pull"); any other is ignored.
+KIOSK_SETTINGS = ("idle_seconds", "warning_seconds", "draft_days", "language")
+DecisionState = Literal["received", "has_issues", "approved", "rejected"]
+DECISION_STATES: tuple[str, ...] = get_args(DecisionState)
+
+
+class FeedBody(BaseModel):
+    """The body of a feed item. Fields a newer central adds are ignored, not refused:
+    central is upgraded before kiosks."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class FormBody(FeedBody):
+    """``form``: a form definition, as JSON, that kiosks offer for new drafts."""
+
+    id: Name
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    definition: dict[str, JsonValue]
+
+
+class ListEntry(FeedBody):
+    name: Name
+    label: dict[Language, str]
+
+
+class ReferenceListBody(FeedBody):
+    """``reference_list``: named entries (villages, offices), labelled per language."""
+
+    name: Name
+    version: Annotated[int, Field(ge=1)]
+    items: list[ListEntry]
+
+
+class DecisionBody(FeedBody):
+    """``decision``: where staff have got to with one submission."""
+
+    reference: Reference
+    state: DecisionState
+    comment: str = ""
+    decided_at: Timestamp
+
+
+class CaseBody(FeedBody):
+    """``case``: central's version of a case."""
+
+    type: Name
+    id: Uuid7
+    version: Annotated[int, Field(ge=1)]
+    fields: dict[Name, JsonValue]
+    conflicts: list[Name] = Field(default_factory=list)
+    merged_into: Uuid7 | None = None
+
+
+class SettingBody(FeedBody):
+    """``setting``: a value for one of :data:`KIOSK_SETTINGS` (null: the kiosk's own again)."""
+
+    name: Name
+    value: JsonValue
+
+
+FEED_BODIES: dict[str, type[FeedBody]] = {
+    "form": FormBody,
+    "reference_list": ReferenceListBody,
+    "decision": DecisionBody,
+    "case": CaseBody,
+    "setting": SettingBody,
+}
+
+
 def parse_status(body: bytes) -> KioskStatus:
     """A validated heartbeat, or a ``malformed_body`` problem."""
     if len(body) > MAX_STATUS_BYTES:
@@ -316,5 +487,13 @@ def parse_response(data: bytes) -> PushResponse:
     """Central's answer to a push; ValueError when it is not one."""
     try:
         return PushResponse.model_validate_json(data)
+    except ValidationError as error:
+        raise ValueError(_describe(error)) from None
+
+
+def parse_pull(data: bytes) -> PullResponse:
+    """Central's answer to a pull; ValueError when it is not one."""
+    try:
+        return PullResponse.model_validate_json(data)
     except ValidationError as error:
         raise ValueError(_describe(error)) from None

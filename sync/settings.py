@@ -52,6 +52,15 @@ class SyncRunSettings(AgentSettings):
     once: bool = Field(False, description="Drain the outbox once and exit")
 
 
+class BundleSettings(Settings):
+    """``fieldkiosk sync export`` and ``sync import``: bundles carried on a USB stick."""
+
+    data: Path = Field(
+        Path("var/kiosk"),
+        description="The data directory: the kiosk's, or central's to import a kiosk's bundle",
+    )
+
+
 class CentralSettings(Settings):
     """``fieldkiosk central``."""
 

@@ -8,6 +8,7 @@ adding one person to every repeat.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,12 @@ from kiosk.screens import input_name
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
 REFERENCE = re.compile(r'class="reference">([A-Z0-9-]+)<')
 TODAY = date.today()
+
+
+def without_cases(definitions: Iterable[FormDefinition]) -> list[FormDefinition]:
+    """The forms that queue one change each, their submission: not those with a ``case:``
+    block, which queue a case change too (and, to change a case, need one the kiosk knows)."""
+    return [definition for definition in definitions if definition.case is None]
 
 
 def csrf_token(html: str) -> str:
@@ -101,10 +108,29 @@ def page_data(definition: FormDefinition, page: Page, answers: dict[str, Any]) -
     return data
 
 
-def complete(client: httpx2.Client, definition: FormDefinition, people: int = 1) -> str:
+def complete(
+    client: httpx2.Client,
+    definition: FormDefinition,
+    people: int = 1,
+    send: dict[str, str] | None = None,
+) -> str:
     """Fill in every page of ``definition`` and send it; returns the reference.
 
-    Each repeat gets ``people`` instances (at least its minimum)."""
+    Each repeat gets ``people`` instances (at least its minimum); ``send`` is posted with
+    "Send my answers" (``{"consent": "yes"}`` when a community worker is helping)."""
+    response = fill_in(client, definition, people)
+    response = client.post(
+        f"/forms/{definition.id}/submit",
+        data={"csrftoken": csrf_token(response.text), **(send or {})},
+    )
+    assert response.status_code == 200, response.text[:3000]
+    match = REFERENCE.search(response.text)
+    assert match, "receipt shows no reference"
+    return match.group(1)
+
+
+def fill_in(client: httpx2.Client, definition: FormDefinition, people: int = 1) -> httpx2.Response:
+    """Answer every page of ``definition`` from its start page; returns "Check your answers"."""
     page = client.get(f"/forms/{definition.id}")
     page.raise_for_status()
     response = client.post(
@@ -128,10 +154,4 @@ def complete(client: httpx2.Client, definition: FormDefinition, people: int = 1)
         response = client.post(response.url.path, data=data)
         assert response.status_code == 200, response.text[:3000]
     assert response.url.path == f"/forms/{definition.id}/check", response.url
-    response = client.post(
-        f"/forms/{definition.id}/submit", data={"csrftoken": csrf_token(response.text)}
-    )
-    assert response.status_code == 200, response.text[:3000]
-    match = REFERENCE.search(response.text)
-    assert match, "receipt shows no reference"
-    return match.group(1)
+    return response

@@ -10,10 +10,10 @@ import pytest
 from kiosk.cli import parser
 from kiosk.settings import KioskSettings, RestoreSettings
 from sync.options import env_name
-from sync.settings import CentralSettings, SyncRunSettings
+from sync.settings import BundleSettings, CentralSettings, SyncRunSettings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-MODELS = [KioskSettings, CentralSettings, SyncRunSettings, RestoreSettings]
+MODELS = [KioskSettings, CentralSettings, SyncRunSettings, RestoreSettings, BundleSettings]
 
 
 @pytest.mark.parametrize(
@@ -32,19 +32,26 @@ def test_every_setting_has_help_text(model):
     "command",
     [
         ["kiosk", "--help"],
+        ["kiosk", "add-worker", "--help"],
+        ["kiosk", "remove-worker", "--help"],
         ["central", "--help"],
         ["central", "add-kiosk", "--help"],
         ["central", "add-user", "--help"],
         ["central", "reenroll", "--help"],
+        ["central", "publish-form", "--help"],
+        ["central", "publish-list", "--help"],
+        ["central", "set-setting", "--help"],
         ["restore", "--help"],
         ["sync", "--help"],
+        ["sync", "export", "--help"],
+        ["sync", "import", "--help"],
         ["forms", "check", "--help"],
         ["forms", "import", "--help"],
     ],
     ids=" ".join,
 )
 def test_every_documented_command_exists(command, capsys):
-    assert f"fieldkiosk {command[0]}" in README
+    assert f"fieldkiosk {' '.join(command[:-1])}" in README
     with pytest.raises(SystemExit) as exit_:
         parser().parse_args(command)
     assert exit_.value.code == 0

@@ -46,6 +46,8 @@ leave out keep the value they had at the last run (kept in $REMEMBERED).
   --desktop-user NAME    the autologin user whose screen shows the kiosk (default kiosk;
                          an existing user, such as the Pi's first user, is reused)
   --no-browser           no screen: install the kiosk service only (--browser: a screen again)
+  --no-keyboard          no on-screen keyboard: the screen has a physical keyboard
+                         (--keyboard: the on-screen keyboard again, the default)
   --ca-cert FILE         trust this certificate authority (central using "tls internal")
   --source DIR|WHEEL     fieldkiosk to install (default: the repository this script is in)
   --dry-run              print what would change, change nothing
@@ -55,7 +57,8 @@ TEXT
 
 # Remembered options: KEY=value lines, written by this script only.
 declare -A opt=([CENTRAL]="" [REPLICA]="" [REPLICA_HOST_KEY]="" [PRINTER]="" [SPEECH]=""
-  [SCANNER]="" [LIGHT]="" [LANGUAGE]="" [DESKTOP_USER]=kiosk [BROWSER]=yes)
+  [SCANNER]="" [LIGHT]="" [LANGUAGE]="" [DESKTOP_USER]=kiosk [BROWSER]=yes
+  [KEYBOARD]=yes)
 load_remembered "$REMEMBERED"
 
 enroll="" restore=0 timestamp="" replica_env="" ca_cert="" source_path=$(cd "$here/../.." && pwd)
@@ -77,6 +80,8 @@ while [ $# -gt 0 ]; do
     --desktop-user) need "$@" && opt[DESKTOP_USER]=$2 && shift ;;
     --no-browser) opt[BROWSER]=no ;;
     --browser) opt[BROWSER]=yes ;;
+    --no-keyboard) opt[KEYBOARD]=no ;;
+    --keyboard) opt[KEYBOARD]=yes ;;
     --ca-cert) need "$@" && ca_cert=$2 && shift ;;
     --source) need "$@" && source_path=$2 && shift ;;
     --dry-run) DRY_RUN=1 ;;
@@ -170,6 +175,7 @@ kiosk_env() {
   for key in PRINTER SPEECH SCANNER LIGHT LANGUAGE; do
     [ -z "${opt[$key]}" ] || printf 'FIELDKIOSK_%s="%s"\n' "$key" "${opt[$key]}"
   done
+  [ "${opt[KEYBOARD]}" != yes ] || printf 'FIELDKIOSK_KEYBOARD="true"\n'
   [ -z "${opt[REPLICA]}" ] || printf 'FIELDKIOSK_LITESTREAM_SOCKET="%s"\n' "$LITESTREAM_SOCKET"
   if [ "$1" = enroll ]; then
     printf '# One-time code, removed by provision.sh once identity.json exists.\n'

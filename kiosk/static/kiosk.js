@@ -8,6 +8,13 @@
     return main.querySelector(".error-summary") || main.querySelector("h1");
   }
 
+  // A swap of one region of the page (data-region, like the receipt's feedback) leaves
+  // the rest as it was: focus goes to the region's error summary, or to its heading
+  // (named by aria-labelledby), which the live region then says.
+  function regionOf(element) {
+    return element && element.closest ? element.closest("[data-region]") : null;
+  }
+
   function announce(text) {
     var status = document.getElementById("status");
     if (status) { status.textContent = text; }
@@ -26,7 +33,15 @@
     if (language) { language.setAttribute("href", "/language?next=" + encodeURIComponent(here)); }
   }
 
-  document.addEventListener("htmx:finally:swap", function () {
+  document.addEventListener("htmx:finally:swap", function (event) {
+    var region = regionOf(event.target);
+    if (region) {
+      var summary = region.querySelector(".error-summary");
+      var heading = document.getElementById(region.getAttribute("aria-labelledby") || "");
+      if (summary || heading) { (summary || heading).focus(); }
+      announce(summary || !heading ? document.title : heading.textContent);
+      return;
+    }
     var target = focusTarget();
     if (target) { target.focus(); }
     announce(document.title);

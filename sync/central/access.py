@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from sync.central import staff
 from sync.central.state import of
-from sync.problems import SIGN_IN_REQUIRED, Problem
+from sync.problems import FORBIDDEN, SIGN_IN_REQUIRED, Problem
 
 SESSION_KEY = "user"
 SIGN_IN_PATH = "/sign-in"
@@ -35,6 +35,27 @@ def require_user(request: Request) -> staff.User:
     if user is None:
         raise Problem(SIGN_IN_REQUIRED)
     return user
+
+
+#: Each role can do what the roles before it can: a reviewer reviews submissions; a
+#: supervisor also resolves conflicts and merges duplicates; an admin also runs the
+#: fleet, the staff accounts and what is published to kiosks.
+RANKS = {"reviewer": 1, "supervisor": 2, "admin": 3}
+
+
+def require_role(request: Request, role: str) -> staff.User:
+    """The signed-in user if their role is ``role`` or above; ``forbidden`` (403) if
+    below; ``sign_in_required`` if nobody is signed in. Checked on the server, in every
+    handler, before anything is read or written."""
+    user = require_user(request)
+    if not allows(user, role):
+        raise Problem(FORBIDDEN)
+    return user
+
+
+def allows(user: staff.User | None, role: str) -> bool:
+    """Whether ``user`` has ``role`` or one above it (what the navigation shows)."""
+    return user is not None and RANKS.get(user.role, 0) >= RANKS[role]
 
 
 def sign_in(request: Request, user: staff.User) -> None:

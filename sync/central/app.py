@@ -17,7 +17,17 @@ from starlette.types import Scope
 
 from forms.library import load_directory
 from sync import keyfile, protocol
-from sync.central import api, pages, storage
+from sync.central import (
+    api,
+    audit_pages,
+    case_types,
+    deduplication,
+    fleet_pages,
+    pages,
+    reconciliation,
+    storage,
+    submission_pages,
+)
 from sync.central.access import SIGN_IN_PATH
 from sync.central.rendering import STATIC, csrf_failed, handle, render_problem
 from sync.central.state import Central
@@ -28,7 +38,7 @@ from sync.settings import CentralSettings
 SESSION_COOKIE = "fieldkiosk_central"
 CSRF_COOKIE = "fieldkiosk_csrf"
 #: Kiosks authenticate with a code or a bearer token, never a cookie: CSRF cannot apply.
-KIOSK_PATHS = (protocol.ENROLL_PATH, protocol.PUSH_PATH)
+KIOSK_PATHS = (protocol.ENROLL_PATH, protocol.PUSH_PATH, protocol.PULL_PATH)
 
 
 def routes() -> list[Route | Mount]:
@@ -37,13 +47,34 @@ def routes() -> list[Route | Mount]:
         Route(SIGN_IN_PATH, pages.sign_in_form, methods=["GET"]),
         Route(SIGN_IN_PATH, pages.sign_in, methods=["POST"]),
         Route("/sign-out", pages.sign_out, methods=["POST"]),
-        Route("/submissions", pages.submission_list),
-        Route("/submissions/{reference}", pages.submission_detail),
+        Route("/submissions", submission_pages.submission_list),
+        Route("/submissions/{reference}", submission_pages.submission_detail),
+        Route("/submissions/{reference}/review", submission_pages.review, methods=["POST"]),
+        Route("/audit", audit_pages.audit_log),
         Route(protocol.ENROLL_PATH, api.enroll, methods=["POST"]),
         Route(protocol.PUSH_PATH, api.push, methods=["POST"]),
         Route(protocol.STATUS_PATH, api.status, methods=["POST"]),
         Route(protocol.STATE_PATH, api.state),
-        Route("/kiosks", pages.kiosk_list),
+        Route(protocol.PULL_PATH, api.pull),
+        Route("/kiosks", fleet_pages.kiosk_list, methods=["GET"]),
+        Route("/kiosks", fleet_pages.add, methods=["POST"]),
+        Route("/kiosks/{code}/new-code", fleet_pages.new_code, methods=["POST"]),
+        Route("/kiosks/{code}/revoke", fleet_pages.revoke_form, methods=["GET"]),
+        Route("/kiosks/{code}/revoke", fleet_pages.revoke, methods=["POST"]),
+        Route("/feedback", pages.feedback_page),
+        Route("/conflicts", reconciliation.conflict_list),
+        Route("/conflicts/{conflict_id:int}", reconciliation.conflict_detail),
+        Route("/cases/{case_id}", reconciliation.case_detail),
+        Route("/cases/{case_id}/resolve", reconciliation.case_resolve, methods=["POST"]),
+        Route("/duplicates", deduplication.duplicate_list),
+        Route(
+            "/duplicates/{duplicate_id:int}/merge", deduplication.duplicate_merge, methods=["POST"]
+        ),
+        Route(
+            "/duplicates/{duplicate_id:int}/dismiss",
+            deduplication.duplicate_dismiss,
+            methods=["POST"],
+        ),
         Route("/api/v1/submissions", api.submission_list),
         Route("/api/v1/submissions/{reference}", api.submission_detail),
         Route("/healthz", api.healthz),
@@ -55,6 +86,7 @@ def create_app(settings: CentralSettings) -> Starlette:
     """Central, with its database migrated and its secrets in ``settings.data``."""
     data = Path(settings.data)
     storage.open_database(data).close()
+    case_types.register(data, settings.forms)
     secure = not (settings.insecure_cookies or _is_loopback(settings.host))
     app = Starlette(
         routes=routes(),

@@ -1,5 +1,7 @@
 """The fleet: kiosks known to central, added by staff, enrolled once, then authenticated
-on every push. ``add_kiosk`` and ``renew_code`` are what the command line calls.
+on every push (a revoked kiosk's token is refused: :mod:`sync.central.revocation`).
+``add_kiosk`` and ``renew_code`` are what the command line calls (audited as ``cli``);
+the fleet pages call ``create`` and ``renew_enrollment`` with the admin to audit as.
 
 Enrollment codes and tokens are stored only as SHA-256 digests. Both are random and
 high-entropy (a code is 12 characters from 31, about 59 bits, and lives for hours; a
@@ -13,18 +15,22 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from uuid6 import uuid7
 
 from sync import clock, reference
-from sync.central import storage
+from sync.central import audit, revocation, storage
 from sync.database import transaction
 from sync.problems import (
+    CODE_RENEWED,
     ENROLL_INVALID,
     KIOSK_INVALID,
     KIOSK_NAME_TAKEN,
+    KIOSK_REVOKED,
     TOKEN_INVALID,
     TOKEN_MISSING,
+    TOKEN_REVOKED,
     Problem,
 )
 from sync.protocol import KioskStatus, ReplicationState, SyncState
@@ -34,7 +40,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_GROUPS = 3
 CODE_GROUP_LENGTH = 4
 MAX_NAME = 100
-_COLUMNS = "id, code, name, enrolled_at, high_water, last_contact, created_at"
+_COLUMNS = "id, code, name, enrolled_at, high_water, last_contact, created_at, revoked_at"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Kiosk:
     high_water: int
     last_contact: str | None
     created_at: str
+    revoked_at: str | None = None
 
 
 def digest(secret: str) -> str:
@@ -91,8 +98,15 @@ def renew_code(data_dir: Path, name: str, hours: float) -> str:
         conn.close()
 
 
-def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, str]:
-    """A new kiosk, numbered after the last one, and its one-time enrollment code."""
+def create(
+    conn: sqlite3.Connection,
+    name: str,
+    hours: float,
+    actor: str = "cli",
+    user_id: int | None = None,
+) -> tuple[Kiosk, str]:
+    """A new kiosk, numbered after the last one, and its one-time enrollment code; audited
+    as ``kiosk.add`` by ``actor`` (never with the code)."""
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME:
         raise Problem(KIOSK_INVALID, reason=f"a kiosk name has 1 to {MAX_NAME} characters")
@@ -115,21 +129,46 @@ def create(conn: sqlite3.Connection, name: str, hours: float) -> tuple[Kiosk, st
             ),
         )
         kiosk = _one(conn, "name = ?", name)
-    assert kiosk is not None
+        assert kiosk is not None
+        audit.record(conn, actor, "kiosk.add", kiosk.code, user_id, name=name)
     return kiosk, enrollment
 
 
-def renew_enrollment(conn: sqlite3.Connection, name: str, hours: float) -> str:
-    """A fresh one-time enrollment code for the kiosk called ``name``."""
+def renew_enrollment(
+    conn: sqlite3.Connection,
+    name: str,
+    hours: float,
+    actor: str = "cli",
+    user_id: int | None = None,
+    issued: str | None = None,
+) -> str:
+    """A fresh one-time enrollment code for the kiosk called ``name``, audited as
+    ``kiosk.new_code`` by ``actor``; a revoked kiosk gets none (``kiosk_revoked``). With
+    ``issued`` (the expiry of the code the asker saw, ``""`` for none), ``code_renewed`` if
+    another code was made since: a form sent twice does not replace the code it shows."""
     code = new_enrollment_code()
     with transaction(conn):
-        updated = conn.execute(
-            "UPDATE kiosks SET enrollment_sha256 = ?, enrollment_expires_at = ? WHERE name = ?",
-            (digest(_compact(code)), clock.later(hours), " ".join(name.split())),
-        ).rowcount
-    if not updated:
-        raise Problem(KIOSK_INVALID, reason="there is no kiosk of that name")
+        kiosk = find(conn, name)
+        if kiosk is None:
+            raise Problem(KIOSK_INVALID, reason="there is no kiosk of that name")
+        if kiosk.revoked_at:
+            raise Problem(KIOSK_REVOKED, name=kiosk.name, code=kiosk.code)
+        if issued is not None and issued != (code_expiry(conn, kiosk) or ""):
+            raise Problem(CODE_RENEWED, code=kiosk.code)
+        conn.execute(
+            "UPDATE kiosks SET enrollment_sha256 = ?, enrollment_expires_at = ? WHERE id = ?",
+            (digest(_compact(code)), clock.later(hours), kiosk.id),
+        )
+        audit.record(conn, actor, "kiosk.new_code", kiosk.code, user_id)
     return code
+
+
+def code_expiry(conn: sqlite3.Connection, kiosk: Kiosk) -> str | None:
+    """When the kiosk's unused enrollment code expires; None when it has none."""
+    row = conn.execute(
+        "SELECT enrollment_expires_at FROM kiosks WHERE id = ?", (kiosk.id,)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def sync_state(conn: sqlite3.Connection, kiosk: Kiosk) -> SyncState:
@@ -146,7 +185,8 @@ def enroll(conn: sqlite3.Connection, code: str) -> tuple[Kiosk, str]:
     token, stamp = secrets.token_urlsafe(32), clock.now()
     with transaction(conn):
         row = conn.execute(
-            "SELECT id FROM kiosks WHERE enrollment_sha256 = ? AND enrollment_expires_at > ?",
+            "SELECT id FROM kiosks WHERE enrollment_sha256 = ? AND enrollment_expires_at > ?"
+            " AND revoked_at IS NULL",
             (digest(_compact(code)), stamp),
         ).fetchone()
         if row is None:
@@ -161,19 +201,38 @@ def enroll(conn: sqlite3.Connection, code: str) -> tuple[Kiosk, str]:
     return kiosk, token
 
 
-def authenticate(conn: sqlite3.Connection, authorization: str | None) -> Kiosk:
-    """The kiosk whose token is in an ``Authorization: Bearer`` header."""
+class Caller(NamedTuple):
+    """A kiosk request's ``Authorization`` header, its path and the address it came from."""
+
+    authorization: str | None
+    path: str = ""
+    address: str = ""
+
+
+def authenticate(
+    conn: sqlite3.Connection, authorization: str | None, path: str = "", address: str = ""
+) -> Kiosk:
+    """The kiosk whose token is in an ``Authorization: Bearer`` header. A revoked kiosk's
+    token is ``token_revoked``, and the attempt (``path``, from ``address``) is recorded."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem(TOKEN_MISSING)
     kiosk = _one(conn, "token_sha256 = ?", digest(token.strip()))
     if kiosk is None:
         raise Problem(TOKEN_INVALID)
+    if kiosk.revoked_at:
+        revocation.refuse(conn, kiosk.id, path, address)
+        raise Problem(TOKEN_REVOKED)
     return kiosk
 
 
 def find(conn: sqlite3.Connection, name: str) -> Kiosk | None:
     return _one(conn, "name = ?", " ".join(name.split()))
+
+
+def by_code(conn: sqlite3.Connection, code: str) -> Kiosk | None:
+    """The kiosk numbered ``code`` (``K01``, any case)."""
+    return _one(conn, "code = ?", code.strip().upper()[:MAX_NAME])
 
 
 def _one(conn: sqlite3.Connection, where: str, value: str) -> Kiosk | None:
@@ -191,13 +250,29 @@ def record_status(conn: sqlite3.Connection, kiosk: Kiosk, status: KioskStatus) -
         )
 
 
+#: What the fleet page says a kiosk is doing, from its enrollment and revocation.
+WAITING, EXPIRED, ENROLLED, REVOKED = "waiting", "expired", "enrolled", "revoked"
+
+
 @dataclass(frozen=True)
 class FleetRow:
-    """One kiosk on the fleet page."""
+    """One kiosk on the fleet page: its last heartbeat, the expiry of an enrollment code
+    it has not used yet (None when it has none) and, once revoked, its revocation."""
 
     kiosk: Kiosk
     status: KioskStatus | None
     status_at: str | None
+    code_expires_at: str | None = None
+    code_expired: bool = False
+    revocation: revocation.Revocation | None = None
+
+    @property
+    def state(self) -> str:
+        if self.revocation is not None:
+            return REVOKED
+        if self.kiosk.enrolled_at:
+            return ENROLLED
+        return EXPIRED if self.code_expired or not self.code_expires_at else WAITING
 
     @property
     def replication(self) -> ReplicationState | None:
@@ -211,13 +286,19 @@ class FleetRow:
 
 
 def fleet(conn: sqlite3.Connection) -> list[FleetRow]:
-    query = f"SELECT {_COLUMNS}, status, status_at FROM kiosks ORDER BY name"  # noqa: S608
-    rows = conn.execute(query).fetchall()
+    query = (
+        f"SELECT {_COLUMNS}, status, status_at, enrollment_expires_at"  # noqa: S608
+        " FROM kiosks ORDER BY name"
+    )
+    now, revoked = clock.now(), revocation.revocations(conn)
     return [
         FleetRow(
             Kiosk(*[row[name] for name in _COLUMNS.split(", ")]),
             KioskStatus.model_validate_json(row["status"]) if row["status"] else None,
             row["status_at"],
+            row["enrollment_expires_at"],
+            bool(row["enrollment_expires_at"]) and row["enrollment_expires_at"] <= now,
+            revoked.get(row["id"]),
         )
-        for row in rows
+        for row in conn.execute(query)
     ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sync import clock, protocol
-from sync.central import feedback, submissions
+from sync.central import cases, feedback, submissions
 from sync.central.fleet import Kiosk
 from sync.database import transaction
 from sync.problems import MALFORMED_BATCH, SEQUENCE_GAP, Problem
@@ -36,6 +36,7 @@ Insert = Callable[[sqlite3.Connection, Kiosk, Sequence[Any], str], None]
 KINDS: dict[str, tuple[Refusals, Insert]] = {
     submissions.KIND: (submissions.refusals, submissions.insert),
     feedback.KIND: (feedback.refusals, feedback.insert),
+    cases.KIND: (cases.refusals, cases.insert),
 }
 
 
@@ -114,8 +115,9 @@ def _kind_checks(
 def _store(conn: sqlite3.Connection, kiosk: Kiosk, verdicts: list[_Verdict], stamp: str) -> None:
     applied = [v for v in verdicts if v.status == "applied"]
     conn.executemany(
-        "INSERT INTO changes (id, kiosk_id, seq, kind, created_at, sha256, payload, received_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO changes (id, kiosk_id, seq, kind, created_at, sha256, payload, received_at,"
+        " hlc, actor, record_type, record_id, base_version, patch)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [_change_row(kiosk, v, stamp) for v in applied],
     )
     for kind, (_, insert) in KINDS.items():
@@ -141,6 +143,16 @@ def _change_row(kiosk: Kiosk, verdict: _Verdict, stamp: str) -> tuple[Any, ...]:
         verdict.fingerprint,
         payload,
         stamp,
+        change.hlc,
+        change.actor,
+        change.record.type,
+        change.record.id,
+        change.base_version,
+        None
+        if change.patch is None
+        else protocol.canonical(
+            {name: field.model_dump(mode="json") for name, field in change.patch.items()}
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Central's staff pages: sign in and out, the list of submissions, one submission."""
+"""Central's staff pages: sign in and out (``sign_ins`` locks and audits), citizens'
+feedback. The submission inbox and reviews are in ``submission_pages``."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sync.central import access, answers, api, fleet, paging, staff, submissions
+from sync.central import access, answers, feedback, paging, sign_ins, staff
 from sync.central.rendering import page
 from sync.central.state import Central, of
-from sync.problems import SIGN_IN_FAILED, Problem
+from sync.problems import SIGN_IN_FAILED, SIGN_IN_LOCKED, Problem
 
 MAX_FIELD = 1024
+#: Comments shown under each form on the feedback page (``?form=`` shows them all, paged).
+LATEST_COMMENTS = 5
 
 
 def home(request: Request) -> Response:
@@ -33,7 +36,7 @@ async def sign_in(request: Request) -> Response:
     try:
         user = await run_in_threadpool(_authenticate, of(request), email, password)
     except Problem as problem:
-        if problem.kind is not SIGN_IN_FAILED:
+        if problem.kind not in (SIGN_IN_FAILED, SIGN_IN_LOCKED):
             raise
         context = {"next": target, "email": email, "problem": problem}
         return page(request, "sign_in.html", context, problem.status)
@@ -43,43 +46,41 @@ async def sign_in(request: Request) -> Response:
 
 def _authenticate(central: Central, email: str, password: str) -> staff.User:
     with central.connect() as conn:
-        return staff.authenticate(conn, email, password)
+        return sign_ins.sign_in(conn, email, password)
 
 
 def sign_out(request: Request) -> Response:
+    """``POST /sign-out``: for anyone signed in (audited); nobody signed in goes to the
+    sign-in page all the same."""
+    user = access.current_user(request)
+    if user is not None:
+        with of(request).connect() as conn:
+            sign_ins.signed_out(conn, user)
     access.sign_out(request)
     return RedirectResponse(access.SIGN_IN_PATH, status_code=303)
 
 
-def submission_list(request: Request) -> Response:
-    access.require_user(request)
-    shown = paging.from_query(request)
-    with of(request).connect() as conn:
-        rows = submissions.newest(conn, shown.limit, shown.offset)
+def feedback_page(request: Request) -> Response:
+    """Citizens' feedback per form (the service): how many gave it, the average rating and
+    the latest comments, newest first; ``?form=ID`` pages through one form's comments."""
+    access.require_role(request, "reviewer")
+    central, shown = of(request), paging.from_query(request)
+    only = request.query_params.get("form", "")[:MAX_FIELD] or None
+    if only is None:
+        shown = paging.Paging(LATEST_COMMENTS, 0)
+    with central.connect() as conn:
+        forms = [f for f in feedback.by_form(conn) if only in (None, f.form_id)]
+        said = {
+            f.form_id: feedback.comments(conn, f.form_id, shown.limit, shown.offset) for f in forms
+        }
     context = {
-        "rows": rows,
+        "forms": [
+            (f, answers.title(central.definitions.get(f.form_id), f.form_id), said[f.form_id])
+            for f in forms
+        ],
+        "only": only,
         "limit": shown.limit,
         "newer": shown.newer,
-        "older": shown.older(len(rows)),
+        "older": shown.older(len(said[only])) if only in said else None,
     }
-    return page(request, "submissions.html", context)
-
-
-def submission_detail(request: Request) -> Response:
-    access.require_user(request)
-    submission = api.find(request)
-    definition = of(request).definitions.get(submission.form_id)
-    context = {
-        "submission": submission,
-        "title": answers.title(definition, submission.form_id),
-        "rows": answers.rows(definition, submission.answers),
-    }
-    return page(request, "submission.html", context)
-
-
-def kiosk_list(request: Request) -> Response:
-    """The fleet: each kiosk's last contact, outbox, software and devices."""
-    access.require_user(request)
-    with of(request).connect() as conn:
-        rows = fleet.fleet(conn)
-    return page(request, "kiosks.html", {"rows": rows})
+    return page(request, "feedback.html", context)

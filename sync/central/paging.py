@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -28,12 +29,13 @@ class Paging:
 
 def from_query(request: Request) -> Paging:
     """The page asked for, or ``invalid_query`` naming the parameter."""
-    limit = _number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    return Paging(limit, _number(request, "offset", 0, 0, MAX_OFFSET))
+    limit = number(request.query_params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    return Paging(limit, number(request.query_params, "offset", 0, 0, MAX_OFFSET))
 
 
-def _number(request: Request, name: str, default: int, low: int, high: int) -> int:
-    text = request.query_params.get(name)
+def number(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """The whole number ``name`` in the query, or ``invalid_query`` naming it."""
+    text = query.get(name)
     if text is None or text == "":
         return default
     if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,12 +19,13 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Message, Scope, Send
 
 import locales
-from sync.central.access import current_user, sign_in_url
+from sync.central.access import allows, current_user, sign_in_url
 from sync.problems import (
     CSRF_FAILED,
     SIGN_IN_REQUIRED,
     TOKEN_INVALID,
     TOKEN_MISSING,
+    TOKEN_REVOKED,
     Problem,
     from_status,
 )
@@ -54,6 +56,15 @@ def _answer(value: Any) -> str:
     return str(value)
 
 
+def _language_name(code: str) -> str:
+    """``ar`` as ``Arabic (ar)``, named in central's language."""
+    try:
+        name = Locale.parse(code).get_display_name(locales.DEFAULT)
+    except (ValueError, TypeError):
+        return code
+    return f"{name} ({code})" if name else code
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -62,6 +73,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["when"] = _when
     environment.filters["answer"] = _answer
+    environment.filters["language_name"] = _language_name
     return environment
 
 
@@ -73,11 +85,13 @@ def page(
 ) -> Response:
     """A full page, in the reader's language, with the signed-in user (if any)."""
     language = locales.DEFAULT
+    user = _user_or_none(request)
     base = {
         "_": locales.translations(language).gettext,
         "lang": language,
         "dir": locales.direction(language),
-        "user": _user_or_none(request),
+        "user": user,
+        "can": lambda role: allows(user, role),
         "csrftoken": request.scope.get("csrftoken", lambda: ""),
     }
     return templates.TemplateResponse(
@@ -96,7 +110,7 @@ def render_problem(request: Request, problem: Problem) -> Response:
     """The one place a problem becomes a response."""
     if wants_json(request):
         response = json_problem(problem)
-        if problem.kind in (TOKEN_MISSING, TOKEN_INVALID):
+        if problem.kind in (TOKEN_MISSING, TOKEN_INVALID, TOKEN_REVOKED):
             response.headers["www-authenticate"] = 'Bearer realm="fieldkiosk"'
         return response
     if problem.kind is SIGN_IN_REQUIRED:

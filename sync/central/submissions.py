@@ -9,13 +9,20 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sync import reference
+from sync.central.filters import EVERYTHING, Filters
 from sync.central.fleet import Kiosk
-from sync.protocol import SubmissionCreate
+from sync.central.reviews import Review
+from sync.protocol import DECISION_STATES, SubmissionCreate
 
 KIND = "submission.create"
 _COLUMNS = (
     "s.id, s.reference, s.kiosk_id, k.name AS kiosk_name, k.code AS kiosk_code, s.form_id,"
-    " s.form_version, s.language, s.answers, s.submitted_at, s.received_at, s.assisted"
+    " s.form_version, s.language, s.answers, s.submitted_at, s.received_at, s.assisted,"
+    " s.review_state, s.review_comment, s.decided_at, u.email AS decided_by"
+)
+_FROM = (
+    "FROM submissions AS s JOIN kiosks AS k ON k.id = s.kiosk_id"
+    " LEFT JOIN users AS u ON u.id = s.decided_by"
 )
 
 
@@ -34,6 +41,8 @@ class Submission:
     received_at: str
     #: Who helped, and when the citizen consented (``protocol.Assistance``), or None.
     assisted: dict[str, Any] | None = None
+    #: Where staff have got to with it (``received`` until someone decides).
+    review: Review = Review()
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,20 +94,34 @@ def insert(
     )
 
 
-def newest(conn: sqlite3.Connection, limit: int, offset: int) -> list[Submission]:
-    """Newest submitted first."""
+def newest(
+    conn: sqlite3.Connection, limit: int, offset: int, chosen: Filters = EVERYTHING
+) -> list[Submission]:
+    """Newest submitted first, only those ``chosen``."""
+    where, args = chosen.where()
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM submissions AS s JOIN kiosks AS k ON k.id = s.kiosk_id"  # noqa: S608
+        f"SELECT {_COLUMNS} {_FROM} {where}"  # noqa: S608 - fixed SQL, values are arguments
         " ORDER BY s.submitted_at DESC, s.reference DESC LIMIT ? OFFSET ?",
-        (limit, offset),
+        (*args, limit, offset),
     ).fetchall()
     return [_submission(row) for row in rows]
 
 
+def counts(conn: sqlite3.Connection, chosen: Filters = EVERYTHING) -> dict[str, int]:
+    """How many of those ``chosen`` (whatever their state) are in each review state."""
+    where, args = chosen.where(with_state=False)
+    rows = conn.execute(
+        "SELECT s.review_state, COUNT(*) FROM submissions AS s"  # noqa: S608 - as above
+        f" JOIN kiosks AS k ON k.id = s.kiosk_id {where} GROUP BY s.review_state",
+        args,
+    )
+    found = {row[0]: int(row[1]) for row in rows}
+    return {state: found.get(state, 0) for state in DECISION_STATES}
+
+
 def find(conn: sqlite3.Connection, ref: str) -> Submission | None:
     row = conn.execute(
-        f"SELECT {_COLUMNS} FROM submissions AS s JOIN kiosks AS k ON k.id = s.kiosk_id"  # noqa: S608
-        " WHERE s.reference = ?",
+        f"SELECT {_COLUMNS} {_FROM} WHERE s.reference = ?",  # noqa: S608
         (ref,),
     ).fetchone()
     return None if row is None else _submission(row)
@@ -118,11 +141,19 @@ def _existing(conn: sqlite3.Connection, column: str, values: list[str]) -> set[s
 
 
 def _submission(row: sqlite3.Row) -> Submission:
+    fields = dict(row)
+    review = Review(
+        fields.pop("review_state"),
+        fields.pop("review_comment"),
+        fields.pop("decided_at"),
+        fields.pop("decided_by"),
+    )
     assisted = row["assisted"]
     return Submission(
         **{
-            **dict(row),
+            **fields,
             "answers": json.loads(row["answers"]),
             "assisted": assisted and json.loads(assisted),
+            "review": review,
         }
     )

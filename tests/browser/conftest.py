@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -32,14 +35,27 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def running(root: Path, *options: str) -> Iterator[tuple[servers.Server, servers.Server]]:
+    """Central and an enrolled kiosk under ``root``, as real processes, both started with
+    ``options`` (``--forms DIR``, say); yields ``(central, kiosk)``."""
+    central = servers.central(root / "central")
+    central.args += options
+    central.start()
+    try:
+        staff.add(str(root / "central"))
+        code = servers.enroll_code(root / "central", "Browser test kiosk")
+        kiosk = servers.kiosk(root / "kiosk", central.url, "--enroll", code, *options).start()
+        try:
+            yield central, kiosk
+        finally:
+            kiosk.stop()
+    finally:
+        central.stop()
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     """Central and an enrolled kiosk, as real processes; yields ``(central, kiosk)``."""
-    root = tmp_path_factory.mktemp("stack")
-    central = servers.central(root / "central").start()
-    staff.add(str(root / "central"))
-    code = servers.enroll_code(root / "central", "Browser test kiosk")
-    kiosk = servers.kiosk(root / "kiosk", central.url, "--enroll", code).start()
-    yield central, kiosk
-    kiosk.stop()
-    central.stop()
+    with running(tmp_path_factory.mktemp("stack")) as both:
+        yield both

@@ -1,58 +1,137 @@
-"""WCAG 2.2 AA in chromium: axe-core on every kind of page, touch targets, the keyboard
-alone and 400 % zoom.
+"""WCAG 2.2 AA in chromium, in every language the kiosk offers: axe-core on every kind of
+page, each page's language and direction, the form's own words marked with the language
+they are written in (WCAG 3.1.2), touch targets, the keyboard alone and 400 % zoom.
 
-One walk through both demo forms (JavaScript on, so htmx swaps the pages), the status,
-language and save-for-later pages, bigger text and high contrast, two pages with
-JavaScript off and central's staff pages runs axe and measures the touch targets on each
-page it passes; the tests then read what the walk found, one test per kind of page.
+For each language, one walk (JavaScript on, so htmx swaps the pages) through a form
+asking one question of every type, the demo forms, the status, language and
+save-for-later pages, the idle warning, bigger text and high contrast, and two pages with
+JavaScript off, runs axe, reads the languages and measures the touch targets on the pages
+it passes: in English on every page, in the other languages on one page of each kind
+(the same templates, other words; see ``ENGLISH_ONLY``). Central's staff pages (English
+only) get a walk of their own. The tests then read what the walks found, one test per
+kind of page and language.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import httpx2
 import pytest
+import yaml
 
+import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from forms.pages import Page, more, pages, put
-from kiosk.screens import input_name
+from forms.schema import FormDefinition
+from forms.types import FIELD_TYPES
+from kiosk.screens import WIDGETS, form_language, input_name
+from sync import reference as references
 from tests import staff
-from tests.browser.axe import report, violations
+from tests.browser.axe import preload, report, violations
+from tests.browser.conftest import running
 from tests.browser.test_journey import _arrives, _fill
-from tests.citizen import form_data, valid_value
+from tests.citizen import complete, form_data, valid_value
 
 pytestmark = pytest.mark.browser
-DEFINITIONS = load_directory(DEFAULT_DIRECTORY)
 TODAY = date.today()
-FORMS = ["birth-certificate", "pension-support"]
+EVERY_TYPE = "every-question"
+
+
+def _every_type() -> dict[str, Any]:
+    """A form, in English alone, with one question of every type the kiosk asks, each with
+    the settings its examples are written for (``forms.types``) and a hint. It has no
+    other language, so every other page shows it in English: WCAG 3.1.2's case."""
+    one_tick = {"select_multiple": {"min_choices": 1}}  # tests.citizen ticks one box
+    fields = [
+        {
+            "name": f"a_{name}",
+            "type": name,
+            "label": f"An example of a {name.replace('_', ' ')} question",
+            "hint": "Some help with the answer.",
+            **FIELD_TYPES[name].settings,
+            **one_tick.get(name, {}),
+        }
+        for name in sorted(WIDGETS)
+    ]
+    return {
+        "id": EVERY_TYPE,
+        "version": "1",
+        "default_language": "en",
+        "languages": ["en"],
+        "title": "Every kind of question",
+        "description": "One question of every type the kiosk can ask.",
+        "fields": fields,
+    }
+
+
+DEFINITIONS = {
+    **load_directory(DEFAULT_DIRECTORY),
+    EVERY_TYPE: FormDefinition.model_validate(_every_type()),
+}
+#: The demo forms, each with the kind of page only it has. A walk in English answers every
+#: page of every form; one in another language leaves a demo form once it has seen that
+#: kind of page and its error (the form of every type has all the others).
+DEMO_FORMS = {"birth-certificate": "group", "pension-support": "add another"}
 CHOSEN = {"select_one", "yes_no", "select_multiple", "consent"}  # answered by ticking
-QUESTIONS = ["text", "integer", "decimal", "date", "select_one", "yes_no", "phone", "group"]
-REQUIRED = ["text", "integer", "decimal", "date", "select_one", "yes_no", "group", "add another"]
+QUESTIONS = [*sorted(WIDGETS), "group", "add another"]
+REQUIRED = [
+    *(name for name in sorted(WIDGETS) if FIELD_TYPES[name].required_code),
+    "group",
+    "add another",
+]
 KIOSK = [
     "home",
+    "language",
     "start",
-    *(f"question: {kind}" for kind in [*QUESTIONS, "add another"]),
+    *(f"question: {kind}" for kind in QUESTIONS),
     *(f"error: {kind}" for kind in REQUIRED),
     "check",
     "receipt",
     "status: empty",
     "status: found",
-    "status: error",
-    "language",
+    "status: unknown reference",
+    "status: not a reference",
     "problem",
     "saved for later",
     "resume: empty",
     "resume: error",
+    "idle warning",
     "question, biggest text",
     "question, high contrast",
     "error, high contrast",
     "home, high contrast",
     "home, no JavaScript",
     "question, no JavaScript",
+]
+#: What a walk in another language than English leaves out: the same markup in other
+#: words. It sees the errors of a text box (a label), a date, a choice of several, a box to
+#: tick, a group and "add another?"; high contrast and JavaScript off change no words.
+ENGLISH_ONLY = {
+    "error: integer",
+    "error: decimal",
+    "error: phone",
+    "error: email",
+    "error: national_id",
+    "error: long_text",
+    "error: select_one",
+    "error: yes_no",
+    "question, high contrast",
+    "error, high contrast",
+    "home, high contrast",
+    "home, no JavaScript",
+    "question, no JavaScript",
+}
+PAGES = [
+    (language, kind)
+    for language in locales.LANGUAGES
+    for kind in KIOSK
+    if language == locales.DEFAULT or kind not in ENGLISH_ONLY
 ]
 CENTRAL = [
     "central: sign in",
@@ -62,6 +141,20 @@ CENTRAL = [
     "central: kiosks",
 ]
 MIN_TARGET = 48  # CSS px each way: the kiosk's own rule (WCAG 2.5.8 asks for 24)
+
+
+def _form_words(language: str) -> dict[str, str]:
+    """Every text of every form as a page in ``language`` shows it, with the language it
+    is written in (the form's default language where the form has none in ``language``)."""
+    words = {}
+    for definition in DEFINITIONS.values():
+        written_in = form_language(definition, language)
+        for _, text in definition.texts():
+            words[text.get(language, definition.default_language)] = written_in
+    return words
+
+
+WORDS = {language: _form_words(language) for language in locales.LANGUAGES}
 
 # A count of htmx swaps, kept in the page; a full page load starts a new document.
 _COUNT_SWAPS = """() => {
@@ -94,6 +187,30 @@ _SMALL_TARGETS = """least => {
   return small;
 }"""
 
+# The page's language and direction, whether a dialog is open, and every piece of text
+# that is exactly one of the forms' words (`all[lang]`: text -> the language it is written
+# in, for a page in `lang`) whose nearest `lang` says another language.
+_LANGUAGES = """all => {
+  const root = document.documentElement, words = all[root.getAttribute('lang')] || {};
+  const wrong = [];
+  let seen = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (!Object.prototype.hasOwnProperty.call(words, text)) continue;
+    seen += 1;
+    const marked = node.parentElement.closest('[lang]');
+    const lang = marked ? marked.getAttribute('lang') : '';
+    if (lang !== words[text]) {
+      wrong.push(`"${text.slice(0, 60)}" is in lang="${lang}", written in "${words[text]}"`);
+    }
+  }
+  const dialog = !!document.querySelector('dialog[open]');
+  return {lang: root.getAttribute('lang'), dir: root.getAttribute('dir'), wrong, seen, dialog};
+}"""
+# Both at once (one round trip): {small, lang, dir, wrong, seen, dialog}.
+_TARGETS_AND_LANGUAGES = f"""([least, all]) =>
+  ({{small: ({_SMALL_TARGETS})(least), ...({_LANGUAGES})(all)}})"""
 # The focused element: whether it shows focus (an outline or box shadow that is not clear;
 # a native radio or checkbox paints no box shadow, so its outline must stand out 3:1 from
 # what is behind it), and the contrast of its text with its background as it is focused.
@@ -147,27 +264,49 @@ class Visit:
     url: str
     violations: list[dict[str, Any]]
     small_targets: list[str] = field(default_factory=list)
+    lang: str = ""
+    dir: str = ""
+    misplaced: list[str] = field(default_factory=list)
+    form_words: int = 0
 
 
 Visits = dict[str, list[Visit]]
 
 
-def _go(page, action: Callable[[], Any]) -> None:
+@dataclass
+class Walk:
+    """What one language's walk saw: its pages by kind."""
+
+    language: str
+    visits: Visits
+
+
+def _go(page, action: Callable[[], Any], javascript: bool = True) -> None:
     """Do ``action`` (a click, a key) and wait until the next page is in: swapped or loaded."""
+    if not javascript:  # no timers, so nothing to poll with: wait for the load itself
+        with page.expect_navigation():
+            action()
+        return
     count = page.evaluate(_COUNT_SWAPS)
     action()
     page.wait_for_function(_NEW_PAGE, arg=count)
 
 
 def _look(page, visits: Visits, kind: str, kiosk: bool = True, javascript: bool = True) -> None:
-    """Run axe on the page as it is (focus where the kiosk put it), then measure its targets
-    if it is a kiosk page, the skip link with focus too."""
+    """Run axe on the page as it is (focus where the kiosk put it); on a kiosk page, read
+    its languages and measure its targets, the skip link with focus too."""
     found = violations(page, javascript)
-    small = page.evaluate(_SMALL_TARGETS, MIN_TARGET) if kiosk else []
-    if kiosk:
+    if not kiosk:
+        visits[kind].append(Visit(page.url, found))
+        return
+    said = page.evaluate(_TARGETS_AND_LANGUAGES, [MIN_TARGET, WORDS])
+    small = said["small"]
+    if not said["dialog"]:
         page.focus(".skip-link")
         small += page.evaluate(_SMALL_TARGETS, MIN_TARGET)
-    visits[kind].append(Visit(page.url, found, small))
+    visits[kind].append(
+        Visit(page.url, found, small, said["lang"], said["dir"], said["wrong"], said["seen"])
+    )
 
 
 def _kind(screen: Page) -> str:
@@ -176,17 +315,41 @@ def _kind(screen: Page) -> str:
     return "group" if len(screen.slots) > 1 else screen.slots[0].field.type
 
 
+def _needs_answer(slot) -> bool:
+    return slot.field.required and FIELD_TYPES[slot.field.type].required_code is not None
+
+
 def _submit(page) -> None:
     _go(page, lambda: page.click("form.question button[type=submit]"))
 
 
-def _questions(page, form_id: str, before: Callable[[Page], None]) -> None:
+def _choose(page, language: str, javascript: bool = True) -> None:
+    """Pick ``language`` on the home page (a plain form: it works without JavaScript)."""
+    button = f"main button[name=language][value={language}]"
+    _go(page, lambda: page.click(button), javascript)
+    assert page.evaluate("document.documentElement.lang") == language, page.url
+
+
+def _home(page, language: str) -> None:
+    """To the home page, in ``language`` (chosen again if the session, and its language
+    with it, has ended)."""
+    page.goto(page.evaluate("location.origin") + "/")
+    if page.evaluate("document.documentElement.lang") != language:
+        _choose(page, language)
+
+
+def _questions(
+    page, form_id: str, before: Callable[[Page], None], until: Callable[[], bool] | None = None
+) -> None:
     """Answer every question page of ``form_id`` from the first, one person in a repeat,
-    calling ``before(screen)`` on each page before it is answered."""
+    calling ``before(screen)`` on each page before it is answered; stop early once
+    ``until()`` is true."""
     definition = DEFINITIONS[form_id]
     answers: dict = {}
     prefix = f"/forms/{form_id}/questions/"
     while prefix in page.url:
+        if until and until():
+            return
         key = page.url.split(prefix, 1)[1]
         screen = {p.key: p for p in pages(definition, answers, TODAY)}[key]
         before(screen)
@@ -200,48 +363,60 @@ def _questions(page, form_id: str, before: Callable[[Page], None]) -> None:
     assert page.url.endswith(f"/forms/{form_id}/check"), page.url
 
 
-def _walk_form(page, visits: Visits, form_id: str) -> str:
-    """Home to receipt and back, looking at every page and at each kind of error once."""
+def _walk_form(page, visits: Visits, form_id: str, language: str, leave: str = "") -> str:
+    """Home to receipt and back, looking at each kind of question page (in English at
+    every one) and at each kind of error once; or, when ``leave`` names a kind of page,
+    only until that kind's error has been seen (no reference, then)."""
 
     def look(screen: Page) -> None:
         kind = _kind(screen)
-        _look(page, visits, f"question: {kind}")
-        required = screen.asks_for_more or all(slot.field.required for slot in screen.slots)
-        if required and not visits[f"error: {kind}"]:
+        if language == locales.DEFAULT or not visits[f"question: {kind}"]:
+            _look(page, visits, f"question: {kind}")
+        required = screen.asks_for_more or all(_needs_answer(slot) for slot in screen.slots)
+        if required and not visits[f"error: {kind}"] and (language, f"error: {kind}") in PAGES:
             _submit(page)  # nothing answered
             assert page.locator(".error-summary").count(), f"no error on {page.url}"
             _look(page, visits, f"error: {kind}")
 
+    _home(page, language)
     _go(page, lambda: page.click(f"a[href='/forms/{form_id}']"))
-    _look(page, visits, "start")
+    if language == locales.DEFAULT or not visits["start"]:
+        _look(page, visits, "start")
     _go(page, lambda: page.click("button.button--start"))
+    if leave:
+        _questions(page, form_id, look, until=lambda: bool(visits[f"error: {leave}"]))
+        return ""
     _questions(page, form_id, look)
     _look(page, visits, "check")
-    _go(page, lambda: page.click("text=Send my answers"))
+    _go(page, lambda: page.click(f"form[action='/forms/{form_id}/submit'] button[type=submit]"))
     _look(page, visits, "receipt")
     reference = page.inner_text(".reference").strip()
-    _go(page, lambda: page.click("main button:has-text('Finish')"))
+    _go(page, lambda: page.click("main form[action='/finish'] button"))
     return reference
 
 
-def _walk_other_pages(page, kiosk_url: str, reference: str, visits: Visits) -> None:
-    """Status, language, a problem, save for later and back, bigger text, high contrast."""
+def _walk_other_pages(page, kiosk_url: str, language: str, reference: str, visits: Visits) -> None:
+    """Status, language, a problem, save for later and back, the idle warning, bigger
+    text, high contrast."""
+    unknown = references.make("ZZ98", 1)  # well formed, and made by no kiosk here
     for kind, address in [
         ("status: empty", "/status"),
         ("status: found", f"/status?reference={reference}"),
-        ("status: error", "/status?reference=NOT-A-CODE"),
+        ("status: unknown reference", f"/status?reference={unknown}"),
+        ("status: not a reference", "/status?reference=NOT-A-CODE"),
         ("language", "/language"),
         ("problem", "/forms/no-such-form"),
-        ("home", "/"),
     ]:
         page.goto(kiosk_url + address)
         _look(page, visits, kind)
+    page.goto(kiosk_url + "/")
     _go(page, lambda: page.click("a[href='/forms/birth-certificate']"))
     _go(page, lambda: page.click("button.button--start"))
-    _go(page, lambda: page.click("text=Save and come back later"))
+    _go(page, lambda: page.click("form.save-for-later button"))
     _look(page, visits, "saved for later")
     code = page.inner_text(".reference").strip()
-    page.goto(kiosk_url + "/resume")
+    _home(page, language)  # saving wiped the session
+    _go(page, lambda: page.click("main a[href='/resume']"))
     _look(page, visits, "resume: empty")
     _go(page, lambda: page.click("main button[type=submit]"))
     _look(page, visits, "resume: error")
@@ -250,9 +425,16 @@ def _walk_other_pages(page, kiosk_url: str, reference: str, visits: Visits) -> N
     assert page.url.endswith("/forms/birth-certificate/check"), page.url
     _look(page, visits, "check")  # nothing answered yet
     page.goto(kiosk_url + "/forms/birth-certificate/questions/whose_certificate")
+    page.evaluate("document.body.dataset.idleSeconds = '1'")  # the least the kiosk takes
+    page.keyboard.press("Shift")  # a touch: the idle time starts again, one second long
+    page.wait_for_selector("#idle-warning[open]")
+    _look(page, visits, "idle warning")
+    page.click("#idle-more-time")
     for _ in range(2):
         _go(page, lambda: page.click("button[value=bigger]"))
     _look(page, visits, "question, biggest text")
+    if language != locales.DEFAULT:
+        return
     _go(page, lambda: page.click("button[name=contrast]"))
     _look(page, visits, "question, high contrast")
     _submit(page)  # nothing answered
@@ -261,13 +443,14 @@ def _walk_other_pages(page, kiosk_url: str, reference: str, visits: Visits) -> N
     _look(page, visits, "home, high contrast")
 
 
-def _walk_without_javascript(browser, kiosk_url: str, visits: Visits) -> None:
+def _walk_without_javascript(browser, kiosk_url: str, language: str, visits: Visits) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(kiosk_url + "/")
+    _choose(page, language, javascript=False)
     _look(page, visits, "home, no JavaScript", javascript=False)
-    _go(page, lambda: page.click("a[href='/forms/birth-certificate']"))
-    _go(page, lambda: page.click("button.button--start"))
+    _go(page, lambda: page.click("a[href='/forms/birth-certificate']"), javascript=False)
+    _go(page, lambda: page.click("button.button--start"), javascript=False)
     _look(page, visits, "question, no JavaScript", javascript=False)
     context.close()
 
@@ -294,19 +477,60 @@ def _walk_central(browser, central_url: str, visits: Visits) -> None:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, stack) -> Visits:
-    """Every page of the walk, by kind, with what axe and the target ruler found on it."""
-    central, kiosk = stack
+def stack(tmp_path_factory):
+    """Central and a kiosk serving the demo forms and the form of every question type."""
+    root = tmp_path_factory.mktemp("stack")
+    forms = root / "forms"
+    shutil.copytree(DEFAULT_DIRECTORY, forms)
+    (forms / f"{EVERY_TYPE}.yaml").write_text(yaml.safe_dump(_every_type(), sort_keys=False))
+    with running(root, "--forms", str(forms)) as both:
+        yield both
+
+
+def _walk(browser, kiosk_url: str, language: str) -> Walk:
+    """Every page of one language's walk, by kind, with what axe, the target ruler and
+    the language reader found on it."""
     seen: Visits = defaultdict(list)
     context = browser.new_context()
+    preload(context)
     page = context.new_page()
-    page.goto(kiosk.url + "/")
+    page.goto(kiosk_url + "/")
+    _choose(page, language)
     _look(page, seen, "home")
-    references = [_walk_form(page, seen, form_id) for form_id in FORMS]
-    _walk_other_pages(page, kiosk.url, references[0], seen)
+    sent = _walk_form(page, seen, EVERY_TYPE, language)
+    for form_id, kind in DEMO_FORMS.items():
+        _walk_form(page, seen, form_id, language, "" if language == locales.DEFAULT else kind)
+    _home(page, language)
+    _walk_other_pages(page, kiosk_url, language, sent, seen)
     context.close()
-    _walk_without_javascript(browser, kiosk.url, seen)
-    assert all(_arrives(central.url, reference) for reference in references)
+    if language == locales.DEFAULT:
+        _walk_without_javascript(browser, kiosk_url, language, seen)
+    return Walk(language, seen)
+
+
+@pytest.fixture(scope="module")
+def walks() -> dict[str, Walk]:
+    """Each language's walk, taken once, when a test first asks for it."""
+    return {}
+
+
+@pytest.fixture
+def walk(request, walks, browser, stack) -> Walk:
+    """The walk in the language the test is parametrized with (indirectly)."""
+    language = request.param
+    if language not in walks:
+        walks[language] = _walk(browser, stack[1].url, language)
+    return walks[language]
+
+
+@pytest.fixture(scope="module")
+def central_visits(browser, stack) -> Visits:
+    """Central's staff pages, once a submission has reached central."""
+    central, kiosk = stack
+    with httpx2.Client(base_url=kiosk.url, follow_redirects=True) as client:
+        reference = complete(client, DEFINITIONS["birth-certificate"])
+    assert _arrives(central.url, reference)
+    seen: Visits = defaultdict(list)
     _walk_central(browser, central.url, seen)
     return seen
 
@@ -323,17 +547,63 @@ def test_axe_reports_what_it_finds(browser, stack):
     page.close()
 
 
-@pytest.mark.parametrize("kind", KIOSK + CENTRAL)
-def test_axe_finds_no_wcag_22_aa_violation(visits, kind):
-    assert visits[kind], f"the walk never reached a {kind} page"
-    problems = [
-        f"{visit.url}\n{report(visit.violations)}" for visit in visits[kind] if visit.violations
-    ]
-    assert not problems, "\n\n".join(problems)
+def test_the_language_reader_finds_words_not_marked(browser, stack):
+    """The reader is not blind either: the start page in Swahili shows the form's English
+    words marked as English; with their marks taken away it says so."""
+    page = browser.new_page()
+    page.goto(stack[1].url + "/")
+    _choose(page, "sw")
+    _go(page, lambda: page.click("a[href='/forms/birth-certificate']"))
+    marked = page.evaluate(_LANGUAGES, WORDS)
+    assert marked["seen"] >= 2 and not marked["wrong"], marked
+    page.evaluate(
+        "() => document.querySelectorAll('main [lang]').forEach(e => e.removeAttribute('lang'))"
+    )
+    unmarked = page.evaluate(_LANGUAGES, WORDS)
+    assert len(unmarked["wrong"]) == marked["seen"], unmarked
+    assert 'is in lang="sw", written in "en"' in unmarked["wrong"][0]
+    page.close()
 
 
-def test_every_kiosk_target_is_at_least_48_by_48_css_pixels(visits):
-    measured = [visit for kind in KIOSK for visit in visits[kind]]
+def _problems(visits: list[Visit]) -> str:
+    return "\n\n".join(f"{v.url}\n{report(v.violations)}" for v in visits if v.violations)
+
+
+@pytest.mark.parametrize(("walk", "kind"), PAGES, indirect=["walk"])
+def test_axe_finds_no_wcag_22_aa_violation(walk, kind):
+    assert walk.visits[kind], f"the {walk.language} walk never reached a {kind} page"
+    assert not _problems(walk.visits[kind]), _problems(walk.visits[kind])
+
+
+@pytest.mark.parametrize("kind", CENTRAL)
+def test_axe_finds_no_wcag_22_aa_violation_on_central(central_visits, kind):
+    assert central_visits[kind], f"the walk never reached a {kind} page"
+    assert not _problems(central_visits[kind]), _problems(central_visits[kind])
+
+
+@pytest.mark.parametrize("walk", locales.LANGUAGES, indirect=True)
+def test_every_page_says_its_language_and_direction(walk):
+    """``<html lang dir>`` is the chosen language on every page: ``ar`` reads right to left."""
+    direction = "rtl" if walk.language == "ar" else "ltr"
+    assert locales.direction(walk.language) == direction
+    said = {(visit.url, visit.lang, visit.dir) for kind in KIOSK for visit in walk.visits[kind]}
+    wrong = sorted(visit for visit in said if visit[1:] != (walk.language, direction))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("walk", locales.LANGUAGES, indirect=True)
+def test_the_forms_own_words_say_which_language_they_are_in(walk):
+    """A form with no text in the page's language shows its own in its default language,
+    and says so with ``lang`` (WCAG 3.1.2, language of parts)."""
+    visits = [visit for kind in KIOSK for visit in walk.visits[kind]]
+    assert sum(visit.form_words for visit in visits) > 100
+    wrong = [f"{visit.url}: {words}" for visit in visits for words in visit.misplaced]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("walk", locales.LANGUAGES, indirect=True)
+def test_every_kiosk_target_is_at_least_48_by_48_css_pixels(walk):
+    measured = [visit for kind in KIOSK for visit in walk.visits[kind]]
     assert len(measured) > 30
     small = [f"{visit.url}: {target}" for visit in measured for target in visit.small_targets]
     assert not small, "\n".join(small)

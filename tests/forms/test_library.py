@@ -20,9 +20,16 @@ DEMO_FILES = sorted(DEFAULT_DIRECTORY.glob("*.yaml"))
 def test_the_default_directory_ships_the_demo_forms():
     assert [path.name for path in definition_files(DEFAULT_DIRECTORY)] == [
         "birth-certificate.yaml",
+        "household-registration.yaml",
+        "household-update.yaml",
         "pension-support.yaml",
     ]
-    assert list(load_directory()) == ["birth-certificate", "pension-support"]
+    assert list(load_directory()) == [
+        "birth-certificate",
+        "household-registration",
+        "household-update",
+        "pension-support",
+    ]
 
 
 @pytest.mark.parametrize("path", DEMO_FILES, ids=[path.name for path in DEMO_FILES])

@@ -40,7 +40,7 @@ def test_every_type_has_examples_of_both_kinds(field_type):
 
 def test_the_examples_use_every_error_code():
     used = {error.code for field_type in FIELD_TYPES.values() for _, error in field_type.invalid}
-    assert used == set(ERROR_CODES)
+    assert used == set(ERROR_CODES) - {"case_unknown"}  # the kiosk's, about a case number
 
 
 @pytest.mark.parametrize(("field_type", "raw", "value"), VALID)

@@ -41,3 +41,12 @@ def test_an_expired_saved_draft_is_deleted(client):
 
     assert prune(db) == 1
     assert db.execute("SELECT count(*) FROM saved_drafts").fetchone()[0] == 0
+
+
+def test_the_resume_page_is_in_the_language_chosen_on_the_home_screen(client):
+    home = client.get("/")
+    client.post("/language", data={"csrftoken": csrf_token(home.text), "language": "ar"})
+    page = client.get("/resume")
+    assert '<html lang="ar" dir="rtl"' in page.text
+    wrong = client.post("/resume", data={"csrftoken": csrf_token(page.text), "code": "NOPE"})
+    assert wrong.status_code == 422 and '<html lang="ar" dir="rtl"' in wrong.text

@@ -14,7 +14,7 @@ import uvicorn
 from starlette.testclient import TestClient
 from uuid6 import uuid7
 
-from sync import outbox, protocol, reference
+from sync import inbox, outbox, protocol, reference
 from sync.central import fleet, staff, storage
 from sync.central.app import create_app
 from sync.database import connect, migrate, transaction
@@ -38,12 +38,41 @@ def submission_payload(kiosk_code: str = "K01", number: int = 1, **changes: Any)
 
 
 def wire_change(seq: int, kiosk_code: str = "K01", **payload: Any) -> dict:
+    body = submission_payload(kiosk_code, seq, **payload)
     return {
         "id": str(uuid7()),
         "seq": seq,
         "kind": "submission.create",
         "created_at": "2026-11-21T09:30:00.000Z",
-        "payload": submission_payload(kiosk_code, seq, **payload),
+        "hlc": f"1763717400000.{seq % 10000:04d}@{kiosk_code}",
+        "actor": f"kiosk:{kiosk_code}",
+        "record": {"type": "submission", "id": body["id"]},
+        "base_version": 0,
+        "payload": body,
+    }
+
+
+def case_change(
+    seq: int,
+    case_id: str,
+    patch: dict[str, tuple[Any, Any]],
+    kiosk_code: str = "K01",
+    base_version: int = 1,
+    hlc: str | None = None,
+    case_type: str = "household",
+) -> dict:
+    """A ``case.update`` on the wire; ``patch`` maps each field to ``(old, new)``."""
+    return {
+        "id": str(uuid7()),
+        "seq": seq,
+        "kind": "case.update",
+        "created_at": "2026-11-21T09:30:00.000Z",
+        "hlc": hlc or f"1763717400000.{seq % 10000:04d}@{kiosk_code}",
+        "actor": f"kiosk:{kiosk_code}",
+        "record": {"type": case_type, "id": case_id},
+        "base_version": base_version,
+        "patch": {name: {"old": old, "new": new} for name, (old, new) in patch.items()},
+        "payload": {},
     }
 
 
@@ -122,9 +151,9 @@ def csrf_token(html: str) -> str:
 
 @pytest.fixture
 def kiosk_db(tmp_path: Path) -> Iterator[Any]:
-    """A kiosk database with the outbox and a stand-in for the kiosk's own table."""
+    """A kiosk database with the outbox, the inbox and a stand-in for the kiosk's own table."""
     conn = connect(tmp_path / "kiosk.db")
-    migrate(conn, outbox.MIGRATIONS)
+    migrate(conn, [*outbox.MIGRATIONS, *inbox.MIGRATIONS])
     conn.execute("CREATE TABLE things (id INTEGER PRIMARY KEY, name TEXT)")
     yield conn
     conn.close()

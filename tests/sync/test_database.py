@@ -96,6 +96,22 @@ def test_saved_drafts_arrive_on_a_kiosk_database_of_the_previous_shape(tmp_path)
     db.execute(
         "INSERT INTO sessions (id, language, created_at, seen_at) VALUES ('s', 'fr', 't', 't')"
     )
-    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK]) == ["2026-11-22-saved-drafts"]
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK[:5]]) == ["2026-11-22-saved-drafts"]
     assert db.execute("SELECT count(*) FROM saved_drafts").fetchone()[0] == 0
     assert db.execute("SELECT language FROM sessions").fetchone()[0] == "fr"
+
+
+def test_assistance_workers_arrive_on_a_kiosk_database_of_the_previous_shape(tmp_path):
+    names = [migration.name for migration in KIOSK]
+    mine = names.index("2026-11-24-assistance-workers")
+    db = connect(tmp_path / "kiosk.db")
+    migrate(db, [*outbox.MIGRATIONS, *KIOSK[:mine]])
+    db.execute(
+        "INSERT INTO submissions (id, reference, change_id, form_id, form_version, language,"
+        " answers, submitted_at) VALUES ('s1', 'K01-00001-X', 'c1', 'f', '1', 'en', '{}', 'now')"
+    )
+    assert migrate(db, [*outbox.MIGRATIONS, *KIOSK[: mine + 1]]) == [names[mine]]
+    row = db.execute("SELECT reference, assisted FROM submissions").fetchone()
+    assert tuple(row) == ("K01-00001-X", None)
+    assert db.execute("SELECT count(*) FROM workers").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM worker_sessions").fetchone()[0] == 0

@@ -62,12 +62,17 @@ def test_batches_must_be_contiguous():
     assert "does not follow" in raised.value.text()
 
 
-def test_check_payload():
-    protocol.check_payload("submission.create", wire_change(1)["payload"])
+def test_check_change():
+    change = wire_change(1)
+    assert protocol.check_change(change).payload.reference == change["payload"]["reference"]
     with pytest.raises(ValueError, match="submitted_at"):
-        protocol.check_payload(
-            "submission.create", {**wire_change(1)["payload"], "submitted_at": "yesterday"}
+        protocol.check_change(
+            {**change, "payload": {**change["payload"], "submitted_at": "yesterday"}}
         )
+    with pytest.raises(ValueError, match="record"):
+        protocol.check_change({**change, "record": {"type": "submission", "id": KIOSK}})
+    with pytest.raises(ValueError, match="hlc"):
+        protocol.check_change({**change, "hlc": "yesterday"})
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-1e999"])

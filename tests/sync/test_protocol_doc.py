@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import sync
-from sync import protocol
+from sync import bundle, protocol
 from sync.problems import CATALOGUE
 
 DOC = (Path(sync.__file__).parent / "PROTOCOL.md").read_text()
@@ -51,6 +51,10 @@ def test_every_example_parses_as_some_message(body):
         protocol.KioskStatus,
         protocol.SubmissionCreate,
         protocol.FeedbackCreate,
+        protocol.CaseUpdate,
+        protocol.PullResponse,
+        bundle.PushBundle,
+        bundle.ReturnBundle,
     ]
     assert any(_valid(model, data) for model in models), body
 

@@ -1,0 +1,184 @@
+"""What staff publish for kiosks from the command line: form definitions, reference lists
+and settings (``fieldkiosk central publish-form``, ``publish-list``, ``set-setting``).
+
+Each is checked first, then put on the feed with an audit entry in one transaction.
+Publishing what is already on the feed, unchanged, publishes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from forms import logic
+from forms.library import DefinitionError, load_definition
+from forms.schema import FormDefinition
+from sync import protocol
+from sync.central import audit, feed, fleet
+from sync.database import transaction
+from sync.problems import FORM_INVALID, LIST_INVALID, SETTING_INVALID, UNKNOWN_KIOSK, Problem
+
+ACTOR = "cli"
+#: The language of a list's plain ``label`` column; ``label::fr`` or ``label::French (fr)``
+#: name theirs, as in an XLSForm.
+LABEL_LANGUAGE = "en"
+_LABEL = re.compile(r"^label(?:::(?:.*\(([^()]+)\)|(.+)))?$")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What was published: the feed item's cursor, or None when it was already there."""
+
+    kind: str
+    key: str
+    cursor: int | None
+
+
+def read_form(path: Path) -> FormDefinition:
+    """The definition in ``path`` when kiosks can use it; ``form_invalid`` otherwise."""
+    try:
+        definition = load_definition(path)
+    except DefinitionError as error:
+        raise Problem(FORM_INVALID, reason=_first(error.problems)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise Problem(FORM_INVALID, reason=f"{path} cannot be read ({error})") from None
+    problems = list(logic.problems(definition))
+    if problems:
+        raise Problem(FORM_INVALID, reason=_first(problems))
+    return definition
+
+
+def publish_form(conn: sqlite3.Connection, definition: FormDefinition) -> Publication:
+    """Offer ``definition`` to every kiosk. A version already published with other content
+    is refused: kiosks keep drafts by version, so a changed form needs a new one."""
+    data = definition.model_dump(mode="json", exclude_unset=True)
+    body = {"id": definition.id, "version": definition.version, "definition": data}
+    now = feed.latest(conn, "form", definition.id)
+    if now is not None and now.body.get("version") == definition.version:
+        if now.body == body:
+            return Publication("form", definition.id, None)
+        raise Problem(
+            FORM_INVALID,
+            reason=f"version {definition.version} is already published with other content;"
+            " give the form a new version",
+        )
+    return _publish(conn, "form", definition.id, body, None, version=definition.version)
+
+
+def read_list(path: Path) -> list[dict[str, Any]]:
+    """The entries of a CSV reference list: a ``name`` column and one ``label`` column per
+    language (``label`` is English, ``label::fr``, ``label::French (fr)``). Other columns
+    are ignored. ``list_invalid`` names the row or column that is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise Problem(LIST_INVALID, reason=f"{path} cannot be read ({error})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    if "name" not in columns:
+        raise Problem(LIST_INVALID, reason="the CSV has no “name” column")
+    labels = {column: _language(column) for column in columns if _LABEL.match(column.strip())}
+    if not labels:
+        raise Problem(LIST_INVALID, reason="the CSV has no “label” column")
+    entries: list[dict[str, Any]] = []
+    rows: dict[str, int] = {}
+    for number, row in enumerate(reader, start=2):
+        entry = _entry(row, labels, number)
+        if entry["name"] in rows:
+            reason = f"row {number}: the name {entry['name']} is also on row {rows[entry['name']]}"
+            raise Problem(LIST_INVALID, reason=reason)
+        rows[entry["name"]] = number
+        entries.append(entry)
+    if not entries:
+        raise Problem(LIST_INVALID, reason="the CSV has no rows")
+    return entries
+
+
+def publish_list(conn: sqlite3.Connection, name: str, entries: list[dict[str, Any]]) -> Publication:
+    """Offer the reference list ``name`` to every kiosk, as its next version."""
+    now = feed.latest(conn, "reference_list", name)
+    if now is not None and now.body.get("items") == entries:
+        return Publication("reference_list", name, None)
+    version = int(now.body.get("version", 0)) + 1 if now else 1
+    body = {"name": name, "version": version, "items": entries}
+    try:
+        protocol.ReferenceListBody.model_validate(body)
+    except ValidationError as error:
+        raise Problem(LIST_INVALID, reason=_described(error)) from None
+    return _publish(conn, "reference_list", name, body, None, version=version, entries=len(entries))
+
+
+def set_setting(
+    conn: sqlite3.Connection, name: str, value: Any, kiosk_name: str | None = None
+) -> Publication:
+    """Set ``name`` to ``value`` on the kiosk called ``kiosk_name``, or on every kiosk.
+    Only the settings kiosks let central change are accepted; ``value`` must already be
+    checked as that setting (``kiosk.settings.central_value``)."""
+    if name not in protocol.KIOSK_SETTINGS:
+        allowed = ", ".join(protocol.KIOSK_SETTINGS)
+        raise Problem(SETTING_INVALID, reason=f"kiosks let central change only {allowed}")
+    kiosk = None
+    if kiosk_name is not None:
+        kiosk = fleet.find(conn, kiosk_name)
+        if kiosk is None:
+            raise Problem(UNKNOWN_KIOSK, name=kiosk_name)
+    body = {"name": name, "value": value}
+    now = feed.latest(conn, "setting", name, kiosk.id if kiosk else None)
+    if now is not None and now.body == body:
+        return Publication("setting", name, None)
+    return _publish(conn, "setting", name, body, kiosk, value=value)
+
+
+def _publish(
+    conn: sqlite3.Connection,
+    kind: str,
+    key: str,
+    body: dict[str, Any],
+    kiosk: fleet.Kiosk | None,
+    **details: Any,
+) -> Publication:
+    with transaction(conn):
+        cursor = feed.publish(conn, kind, key, body, kiosk.id if kiosk else None)
+        details = {"cursor": cursor, **({"kiosk": kiosk.code} if kiosk else {}), **details}
+        audit.record(conn, ACTOR, f"{kind}.publish", key, **details)
+    return Publication(kind, key, cursor)
+
+
+def _entry(row: dict[str, Any], labels: dict[str, str], number: int) -> dict[str, Any]:
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise Problem(LIST_INVALID, reason=f"row {number}: the name is empty")
+    label = {labels[c]: text.strip() for c in labels if (text := row.get(c) or "").strip()}
+    if not label:
+        raise Problem(LIST_INVALID, reason=f"row {number} ({name}): no label in any language")
+    entry = {"name": name, "label": label}
+    try:
+        protocol.ListEntry.model_validate(entry)
+    except ValidationError as error:
+        raise Problem(LIST_INVALID, reason=f"row {number}: {_described(error)}") from None
+    return entry
+
+
+def _language(column: str) -> str:
+    match = _LABEL.match(column.strip())
+    assert match is not None
+    return (match.group(1) or match.group(2) or LABEL_LANGUAGE).strip()
+
+
+def _described(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _first(problems: list[tuple[str, str]]) -> str:
+    where, what = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return (f"{where}: {what}" if where else what) + more
