@@ -31,7 +31,7 @@ lint: $(VENV)/.installed-test /usr/bin/shellcheck /usr/bin/systemd-analyze
 
 ## translations: extract messages, update every catalogue, compile
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F locales/babel.cfg -o locales/messages.pot --no-location --omit-header forms hardware kiosk locales sync
 	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(MAKE) translations-compiled
 

@@ -30,6 +30,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "not_an_id": (),
     "id_check_failed": (),
     "consent_required": (),
+    "constraint": ("message",),
     "case_unknown": (),
 }
 """Every answer error code, with the names of the details it carries.

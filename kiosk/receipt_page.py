@@ -147,7 +147,7 @@ async def receipt_code(request: Request) -> Response:
     """The receipt's QR code (SVG, drawn by segno): the reference, for any kiosk's scanner."""
     submission, _ = _own_submission(request)
     image = io.BytesIO()
-    segno.make(submission.reference, error="m").save(
+    segno.make_qr(submission.reference, error="m").save(
         image, kind="svg", scale=8, border=2, title=submission.reference
     )
     return Response(

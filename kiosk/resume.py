@@ -62,7 +62,7 @@ async def save(request: Request) -> Response:
     page = {
         "language": journey.language,
         "code": code,
-        "qr": segno.make(code, error="m").svg_data_uri(scale=6, border=2),
+        "qr": segno.make_qr(code, error="m").svg_data_uri(scale=6, border=2),
         "days": settings.draft_days,
     }
     response = render(request, "saved.html", page)

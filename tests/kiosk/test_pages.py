@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from datetime import date
@@ -62,6 +63,23 @@ def test_a_wrong_answer_gets_an_error_summary_and_keeps_what_was_typed(client):
     assert 'value="lots"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert response.text.count("<title>Error:") == 1
+
+
+def test_an_answer_that_breaks_the_forms_constraint_gets_its_message_in_the_language(client):
+    page = _first(client, "pension-support")
+    token = csrf_token(page.text)
+    base = "/forms/pension-support/questions"
+    client.post(f"{base}/payment_method", data={"csrftoken": token, "answer": "bank"})
+    response = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "123"})
+    assert response.status_code == 422
+    assert "Enter the whole number: it has at least 6 characters" in response.text
+    assert 'value="123"' in response.text
+    client.post("/language", data={"csrftoken": token, "language": "fr"})
+    response = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "12"})
+    assert response.status_code == 422
+    assert "il a au moins 6 caractères" in response.text
+    accepted = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "123456"})
+    assert accepted.status_code in (200, 303)
 
 
 def test_htmx_gets_only_the_question_area(client):
@@ -261,5 +279,8 @@ def test_the_receipt_shows_a_summary_and_a_qr_code_of_the_reference(client):
     code = client.get(f"/receipts/{ref}/code.svg")
     assert code.headers["content-type"].startswith("image/svg+xml")
     assert code.text.startswith("<?xml") and f"<title>{ref}</title>" in code.text
+    # a full QR code (21, 25, … modules a side), not a Micro QR that phone scanners ignore
+    modules = int(re.search(r'width="(\d+)"', code.text)[1]) // 8 - 2 * 2
+    assert modules >= 21 and (modules - 21) % 4 == 0
     client.cookies.clear()
     assert client.get(f"/receipts/{ref}/code.svg").status_code == 404
