@@ -48,11 +48,27 @@ fi
 pids+=($!)
 wait_for "$kiosk_url"
 
+worker="$var/demo-worker.txt"
+if [ ! -f "$worker" ]; then
+  # six random digits, neither all alike nor a run like 123456 (add-worker refuses those)
+  pin=$("$python" -c 'import secrets
+while True:
+    pin = "".join(secrets.choice("0123456789") for _ in range(6))
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if len(steps) > 1:
+        print(pin)
+        break')
+  printf '%s\n' "$pin" | "$bin" kiosk add-worker "Demo worker" --data "$var/kiosk" --pin-stdin
+  (umask 077 && printf 'Demo worker\n%s\n' "$pin" > "$worker")
+fi
+
 { read -r email; read -r password; } < "$staff"
+{ read -r worker_name; read -r worker_pin; } < "$worker"
 cat <<TEXT
 
   fieldkiosk is running.
     Kiosk (citizens):   $kiosk_url
+    Community worker:   $kiosk_url/assist   sign in as $worker_name, PIN $worker_pin
     Central (staff):    $central_url   sign in as $email / $password
   Data lives in ./$var. Press Ctrl-C to stop.
 
