@@ -19,7 +19,7 @@ test: $(VENV)/.installed-test translations-compiled $(CHROMIUM) /usr/bin/espeak-
 	$(BIN)/pytest
 
 ## bench: print the performance figures (see README)
-bench: $(VENV)/.installed-test translations-compiled /usr/bin/wrk
+bench: $(VENV)/.installed-test translations-compiled /usr/bin/wrk /usr/bin/npm
 	$(BIN)/python -m tests.bench
 
 ## lint: ruff and mypy; shellcheck, systemd-analyze and friends over deploy/ (deploy/lint.sh)
@@ -74,6 +74,10 @@ $(CHROMIUM):
 /usr/bin/wrk:
 	$(APT) update
 	$(APT) install -y --no-install-recommends wrk
+
+/usr/bin/npm:
+	$(APT) update
+	$(APT) install -y --no-install-recommends nodejs npm
 
 /usr/bin/shellcheck:
 	$(APT) update

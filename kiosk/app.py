@@ -35,14 +35,14 @@ from kiosk import (
     status,
 )
 from kiosk.devices import light_follows_sync, open_devices
-from kiosk.migrations import MIGRATIONS
+from kiosk.migrations import SCHEMA
 from kiosk.published import FollowCentral, Published
 from kiosk.rendering import environment, render
 from kiosk.restore import UNFINISHED
 from kiosk.scanning import Scans
 from kiosk.settings import KioskSettings
 from kiosk.versions import Versions
-from sync import identity, inbox, keyfile, outbox
+from sync import identity, keyfile, outbox
 from sync.agent import Agent
 from sync.database import connect, migrate
 from sync.middleware import BodyLimit, SecurityHeaders
@@ -135,7 +135,7 @@ def create_app(settings: KioskSettings) -> Starlette:
         )
     database = settings.data / "kiosk.db"
     db = connect(database)
-    migrate(db, [*outbox.MIGRATIONS, *inbox.MIGRATIONS, *MIGRATIONS])
+    migrate(db, SCHEMA)
     outbox.set_node(db, me.code)
     devices = open_devices(settings)
     scans = Scans(devices.scanner)

@@ -286,12 +286,8 @@ def _export(args: argparse.Namespace) -> int:
 
 def _kiosk_database(data: Path) -> sqlite3.Connection:
     from kiosk import workers
-    from sync import inbox
-    from sync.database import migrate
 
-    conn = workers.open_database(data)
-    migrate(conn, inbox.MIGRATIONS)
-    return conn
+    return workers.open_database(data)
 
 
 def _say_returned(done: Returned) -> None:

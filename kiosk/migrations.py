@@ -1,7 +1,9 @@
-"""Schema of the kiosk's own tables; the outbox's tables come from :mod:`sync.outbox`."""
+"""Schema of the kiosk's own tables; the outbox's tables come from :mod:`sync.outbox` and
+the inbox's from :mod:`sync.inbox`. :data:`SCHEMA` is all three, in the order they apply."""
 
 from __future__ import annotations
 
+from sync import inbox, outbox
 from sync.database import sql
 
 MIGRATIONS = [
@@ -124,3 +126,6 @@ MIGRATIONS = [
         "ALTER TABLE submissions ADD COLUMN case_change TEXT",
     ),
 ]
+
+#: Every migration of the kiosk's database: the outbox's, the inbox's, then its own.
+SCHEMA = [*outbox.MIGRATIONS, *inbox.MIGRATIONS, *MIGRATIONS]

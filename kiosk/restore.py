@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk import submissions
-from kiosk.migrations import MIGRATIONS
+from kiosk.migrations import SCHEMA
 from kiosk.settings import RestoreSettings
 from sync import identity, outbox, replication
 from sync.database import connect, migrate, transaction
@@ -61,7 +61,7 @@ def _line_up(settings: RestoreSettings, database: Path) -> Restored:
     state = identity.standing(me, timeout=settings.request_timeout)
     conn = connect(database)
     try:
-        migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
+        migrate(conn, SCHEMA)
         with transaction(conn):
             outbox.resume(conn, state.high_water)
             next_after = submissions.continue_numbering(conn, state.last_reference)

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from uuid6 import uuid7
 
-from sync import clock, outbox
+from sync import clock
 from sync.database import connect, migrate, transaction
 from sync.problems import UNKNOWN_WORKER, WORKER_EXISTS, WORKER_INVALID, Problem
 
@@ -54,10 +54,10 @@ class SignInRefused(Exception):
 
 def open_database(data_dir: Path) -> sqlite3.Connection:
     """The kiosk's database in ``data_dir``, brought up to date (for the command line)."""
-    from kiosk.migrations import MIGRATIONS
+    from kiosk.migrations import SCHEMA
 
     conn = connect(data_dir / "kiosk.db")
-    migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
+    migrate(conn, SCHEMA)
     return conn
 
 

@@ -28,7 +28,7 @@ import httpx2
 
 import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
-from kiosk.migrations import MIGRATIONS
+from kiosk.migrations import SCHEMA
 from sync import identity, outbox
 from sync.agent import Agent
 from sync.database import connect, migrate, transaction
@@ -40,7 +40,7 @@ FORM = "birth-certificate"
 HTMX = {"HX-Request": "true", "HX-Target": "main#main", "HX-Request-Type": "partial"}
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 FIRST_LOAD_TARGET, STEP_TARGET = 24 * 1024, 2 * 1024  # bytes, compressed
-PARTS = ("bytes", "latency", "central", "validation", "replication")
+PARTS = ("bytes", "latency", "central", "validation", "replication", "sync")
 ABSORBED = "central absorbs a 10,000 outbox: {rate:,.0f} submissions/s (target >= 2,000/s)"
 
 
@@ -183,7 +183,7 @@ def absorb(root: Path, central_url: str, code: str, count: int = 10_000) -> floa
     data = root / "bench-kiosk"
     me = identity.enroll(data, central_url, code)
     db = connect(data / "kiosk.db")
-    migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
+    migrate(db, SCHEMA)
     with transaction(db):
         for n in range(count):
             outbox.enqueue(db, "submission.create", _submission(me.code, n))
@@ -263,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "replication" in parts:
         _replication_figures()
+    if "sync" in parts:
+        from tests import bench_sync
+
+        print(bench_sync.table(bench_sync.figures()))
     return 0
 
 

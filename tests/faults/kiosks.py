@@ -13,7 +13,7 @@ from typing import Any
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from kiosk import submissions
 from kiosk.drafts import Draft
-from kiosk.migrations import MIGRATIONS
+from kiosk.migrations import SCHEMA
 from sync import clock, identity, outbox
 from sync.central import fleet
 from sync.database import connect, migrate
@@ -84,7 +84,7 @@ def enrolled(root: Path, central_data: Path, central_url: str, name: str) -> Kio
     data = root / name.lower().replace(" ", "-")
     me = identity.enroll(data, central_url, code)
     with closing(connect(data / "kiosk.db")) as conn:
-        migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
+        migrate(conn, SCHEMA)
         outbox.set_node(conn, me.code)
     return KioskUnderTest(data, me)
 

@@ -64,11 +64,11 @@ def test_sync_once_exit_codes_follow_central(tmp_path):
 
 
 def _queue(data, count):
-    from kiosk.migrations import MIGRATIONS
+    from kiosk.migrations import SCHEMA
     from tests.bench import _submission
 
     db = connect(data / "kiosk.db")
-    migrate(db, [*outbox.MIGRATIONS, *MIGRATIONS])
+    migrate(db, SCHEMA)
     start = db.execute("SELECT count(*) FROM outbox").fetchone()[0] + 1
     with transaction(db):
         for n in range(count):

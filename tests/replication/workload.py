@@ -15,9 +15,9 @@ from typing import Any
 from uuid6 import uuid7
 
 from kiosk.drafts import Draft
-from kiosk.migrations import MIGRATIONS
+from kiosk.migrations import SCHEMA
 from kiosk.submissions import submit as kiosk_submit
-from sync import clock, outbox, protocol, reference
+from sync import clock, protocol, reference
 from sync.database import connect, migrate, transaction
 
 FORM = ("birth-certificate", "2026.11.1")
@@ -36,7 +36,7 @@ ANSWERS: dict[str, Any] = {
 def database(path: Path) -> sqlite3.Connection:
     """The kiosk's database at ``path``, migrated, opened as the kiosk opens it."""
     conn = connect(path)
-    migrate(conn, [*outbox.MIGRATIONS, *MIGRATIONS])
+    migrate(conn, SCHEMA)
     return conn
 
 
