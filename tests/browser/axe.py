@@ -16,9 +16,9 @@ VERSION = "4.14.1"
 SOURCE = Path(__file__).resolve().parent / "vendor" / f"axe-{VERSION}.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
-# resultTypes: only violations are reported in full (passes and the rest are cut short,
-# which makes a run about a third faster).
-_RUN = """tags => axe.run(document, {
+# null when axe is not in the page yet. resultTypes: only violations are reported in full
+# (passes and the rest are cut short, which makes a run about a third faster).
+_RUN = """tags => typeof window.axe !== 'object' ? null : axe.run(document, {
   runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
 }).then(result =>
   result.violations.map(v => ({
@@ -55,11 +55,13 @@ def preload(context: Any) -> None:
 def violations(page: Any, javascript: bool = True) -> list[dict[str, Any]]:
     """axe's violations of the WCAG 2.0/2.1/2.2 A and AA rules on ``page`` as it is now;
     ``javascript`` says whether the page's browser context runs JavaScript."""
-    if not page.evaluate("typeof window.axe === 'object'"):
+    found = page.evaluate(_RUN, TAGS)
+    if found is None:
         if not javascript:
             page.evaluate(_TIMERS_WITHOUT_JAVASCRIPT)
         page.evaluate(_source())
-    return list(page.evaluate(_RUN, TAGS))
+        found = page.evaluate(_RUN, TAGS)
+    return list(found)
 
 
 def report(found: list[dict[str, Any]]) -> str:

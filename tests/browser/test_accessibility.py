@@ -3,13 +3,13 @@ page, each page's language and direction, the form's own words marked with the l
 they are written in (WCAG 3.1.2), touch targets, the keyboard alone and 400 % zoom.
 
 For each language, one walk (JavaScript on, so htmx swaps the pages) through a form
-asking one question of every type, the demo forms, the status, language and
-save-for-later pages, the idle warning, bigger text and high contrast, and two pages with
-JavaScript off, runs axe, reads the languages and measures the touch targets on the pages
-it passes: in English on every page, in the other languages on one page of each kind
-(the same templates, other words; see ``ENGLISH_ONLY``). Central's staff pages (English
-only) get a walk of their own. The tests then read what the walks found, one test per
-kind of page and language.
+asking one question of every type (in English also the demo forms), the status,
+language and save-for-later pages, the idle warning and bigger text runs axe, reads the
+languages and measures the touch targets on one page of each kind; the English walk
+also sees high contrast and two pages with JavaScript off, and every kind of error
+(the other languages see one error per kind of markup: see ``ENGLISH_ONLY``). Central's
+staff pages (English only) get a walk of their own. The tests then read what the walks
+found, one test per kind of page and language.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ EVERY_TYPE = "every-question"
 
 def _every_type() -> dict[str, Any]:
     """A form, in English alone, with one question of every type the kiosk asks, each with
-    the settings its examples are written for (``forms.types``) and a hint. It has no
-    other language, so every other page shows it in English: WCAG 3.1.2's case."""
+    the settings its examples are written for (``forms.types``) and a hint, then two on
+    one page and a repeat (with the kiosk's own "add another?"). It has no other language,
+    so every other page shows it in English: WCAG 3.1.2's case."""
     one_tick = {"select_multiple": {"min_choices": 1}}  # tests.citizen ticks one box
     fields = [
         {
@@ -58,6 +59,22 @@ def _every_type() -> dict[str, Any]:
             **one_tick.get(name, {}),
         }
         for name in sorted(WIDGETS)
+    ]
+    two = [
+        {"name": "first_name", "type": "text", "label": "What is your first name?"},
+        {"name": "age", "type": "integer", "label": "How old are you?", "min": 1},
+    ]
+    fields += [
+        {"name": "about_you", "type": "group", "page": True, "label": "About you", "fields": two},
+        {
+            "name": "people",
+            "type": "repeat",
+            "label": "Person",
+            "min_count": 1,
+            "fields": [
+                {"name": "person_name", "type": "text", "label": "What is this person's name?"}
+            ],
+        },
     ]
     return {
         "id": EVERY_TYPE,
@@ -74,10 +91,10 @@ DEFINITIONS = {
     **load_directory(DEFAULT_DIRECTORY),
     EVERY_TYPE: FormDefinition.model_validate(_every_type()),
 }
-#: The demo forms, each with the kind of page only it has. A walk in English answers every
-#: page of every form; one in another language leaves a demo form once it has seen that
-#: kind of page and its error (the form of every type has all the others).
-DEMO_FORMS = {"birth-certificate": "group", "pension-support": "add another"}
+#: A walk in English goes through every form (the demo forms' own start, check and receipt
+#: pages); one in another language through the form of every type, which has every kind
+#: of question page.
+FORMS = [EVERY_TYPE, "birth-certificate", "pension-support"]
 CHOSEN = {"select_one", "yes_no", "select_multiple", "consent"}  # answered by ticking
 QUESTIONS = [*sorted(WIDGETS), "group", "add another"]
 REQUIRED = [
@@ -121,6 +138,7 @@ ENGLISH_ONLY = {
     "error: long_text",
     "error: select_one",
     "error: yes_no",
+    "status: not a reference",
     "question, high contrast",
     "error, high contrast",
     "home, high contrast",
@@ -208,9 +226,16 @@ _LANGUAGES = """all => {
   const dialog = !!document.querySelector('dialog[open]');
   return {lang: root.getAttribute('lang'), dir: root.getAttribute('dir'), wrong, seen, dialog};
 }"""
-# Both at once (one round trip): {small, lang, dir, wrong, seen, dialog}.
-_TARGETS_AND_LANGUAGES = f"""([least, all]) =>
-  ({{small: ({_SMALL_TARGETS})(least), ...({_LANGUAGES})(all)}})"""
+# Both in one round trip, the targets again with focus on the skip link (unless a dialog
+# is open): {small, lang, dir, wrong, seen, dialog}.
+_TARGETS_AND_LANGUAGES = f"""([least, all]) => {{
+  const small = ({_SMALL_TARGETS})(least), said = ({_LANGUAGES})(all);
+  if (!said.dialog) {{
+    document.querySelector('.skip-link').focus();
+    small.push(...({_SMALL_TARGETS})(least));
+  }}
+  return {{...said, small}};
+}}"""
 # The focused element: whether it shows focus (an outline or box shadow that is not clear;
 # a native radio or checkbox paints no box shadow, so its outline must stand out 3:1 from
 # what is behind it), and the contrast of its text with its background as it is focused.
@@ -300,12 +325,10 @@ def _look(page, visits: Visits, kind: str, kiosk: bool = True, javascript: bool 
         visits[kind].append(Visit(page.url, found))
         return
     said = page.evaluate(_TARGETS_AND_LANGUAGES, [MIN_TARGET, WORDS])
-    small = said["small"]
-    if not said["dialog"]:
-        page.focus(".skip-link")
-        small += page.evaluate(_SMALL_TARGETS, MIN_TARGET)
     visits[kind].append(
-        Visit(page.url, found, small, said["lang"], said["dir"], said["wrong"], said["seen"])
+        Visit(
+            page.url, found, said["small"], said["lang"], said["dir"], said["wrong"], said["seen"]
+        )
     )
 
 
@@ -338,18 +361,13 @@ def _home(page, language: str) -> None:
         _choose(page, language)
 
 
-def _questions(
-    page, form_id: str, before: Callable[[Page], None], until: Callable[[], bool] | None = None
-) -> None:
+def _questions(page, form_id: str, before: Callable[[Page], None]) -> None:
     """Answer every question page of ``form_id`` from the first, one person in a repeat,
-    calling ``before(screen)`` on each page before it is answered; stop early once
-    ``until()`` is true."""
+    calling ``before(screen)`` on each page before it is answered."""
     definition = DEFINITIONS[form_id]
     answers: dict = {}
     prefix = f"/forms/{form_id}/questions/"
     while prefix in page.url:
-        if until and until():
-            return
         key = page.url.split(prefix, 1)[1]
         screen = {p.key: p for p in pages(definition, answers, TODAY)}[key]
         before(screen)
@@ -363,14 +381,13 @@ def _questions(
     assert page.url.endswith(f"/forms/{form_id}/check"), page.url
 
 
-def _walk_form(page, visits: Visits, form_id: str, language: str, leave: str = "") -> str:
-    """Home to receipt and back, looking at each kind of question page (in English at
-    every one) and at each kind of error once; or, when ``leave`` names a kind of page,
-    only until that kind's error has been seen (no reference, then)."""
+def _walk_form(page, visits: Visits, form_id: str, language: str) -> str:
+    """Home to receipt and back, looking at the start, check and receipt pages and at
+    each kind of question page and of error the walk has not seen yet."""
 
     def look(screen: Page) -> None:
         kind = _kind(screen)
-        if language == locales.DEFAULT or not visits[f"question: {kind}"]:
+        if not visits[f"question: {kind}"]:
             _look(page, visits, f"question: {kind}")
         required = screen.asks_for_more or all(_needs_answer(slot) for slot in screen.slots)
         if required and not visits[f"error: {kind}"] and (language, f"error: {kind}") in PAGES:
@@ -380,12 +397,8 @@ def _walk_form(page, visits: Visits, form_id: str, language: str, leave: str = "
 
     _home(page, language)
     _go(page, lambda: page.click(f"a[href='/forms/{form_id}']"))
-    if language == locales.DEFAULT or not visits["start"]:
-        _look(page, visits, "start")
+    _look(page, visits, "start")
     _go(page, lambda: page.click("button.button--start"))
-    if leave:
-        _questions(page, form_id, look, until=lambda: bool(visits[f"error: {leave}"]))
-        return ""
     _questions(page, form_id, look)
     _look(page, visits, "check")
     _go(page, lambda: page.click(f"form[action='/forms/{form_id}/submit'] button[type=submit]"))
@@ -497,13 +510,13 @@ def _walk(browser, kiosk_url: str, language: str) -> Walk:
     page.goto(kiosk_url + "/")
     _choose(page, language)
     _look(page, seen, "home")
-    sent = _walk_form(page, seen, EVERY_TYPE, language)
-    for form_id, kind in DEMO_FORMS.items():
-        _walk_form(page, seen, form_id, language, "" if language == locales.DEFAULT else kind)
+    english = language == locales.DEFAULT
+    forms = FORMS if english else FORMS[:1]
+    sent = [_walk_form(page, seen, form_id, language) for form_id in forms]
     _home(page, language)
-    _walk_other_pages(page, kiosk_url, language, sent, seen)
+    _walk_other_pages(page, kiosk_url, language, sent[0], seen)
     context.close()
-    if language == locales.DEFAULT:
+    if english:
         _walk_without_javascript(browser, kiosk_url, language, seen)
     return Walk(language, seen)
 
