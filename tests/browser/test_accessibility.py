@@ -127,24 +127,18 @@ KIOSK = [
     "question, no JavaScript",
 ]
 #: What a walk in another language than English leaves out: the same markup in other
-#: words. It sees the errors of a text box (a label), a date, a choice of several, a box to
-#: tick, a group and "add another?"; high contrast and JavaScript off change no words.
+#: words. It sees the errors of a text box (a label), a date (a fieldset of boxes), a
+#: choice of several (a fieldset of ticks) and "add another?"; high contrast and
+#: JavaScript off change no words.
 ENGLISH_ONLY = {
-    "error: integer",
-    "error: decimal",
-    "error: phone",
-    "error: email",
-    "error: national_id",
-    "error: long_text",
-    "error: select_one",
-    "error: yes_no",
-    "status: not a reference",
+    *(f"error: {kind}" for kind in REQUIRED),
     "question, high contrast",
     "error, high contrast",
     "home, high contrast",
     "home, no JavaScript",
     "question, no JavaScript",
-}
+    "status: not a reference",
+} - {f"error: {kind}" for kind in ["text", "date", "select_multiple", "add another"]}
 PAGES = [
     (language, kind)
     for language in locales.LANGUAGES
