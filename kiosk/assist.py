@@ -27,11 +27,6 @@ def _db(request: Request) -> sqlite3.Connection:
     return request.app.state.db
 
 
-def _language(request: Request) -> str:
-    session = sessions.current(_db(request), request)
-    return session.language if session else request.app.state.settings.language
-
-
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -44,7 +39,7 @@ def _page(
 ) -> Response:
     errors = errors or {}
     context: dict[str, Any] = {
-        "language": _language(request),
+        "language": sessions.language(request),
         "workers": workers.listed(_db(request)),
         "chosen": chosen,
         "worker_error": errors.get("worker", ""),
@@ -66,7 +61,7 @@ async def sign_in(request: Request) -> Response:
     form = await request.form()
     chosen = str(form.get("worker") or "")[:MAX_FIELD]
     pin = str(form.get("pin") or "")[:MAX_FIELD]
-    translations = locales.translations(_language(request))
+    translations = locales.translations(sessions.language(request))
     errors = {}
     if not chosen:
         errors["worker"] = translations.gettext("Choose your name")

@@ -76,3 +76,25 @@ def report(found: list[dict[str, Any]]) -> str:
             for line in (node["summary"] or "").splitlines():
                 lines.append(f"    {line}")
     return "\n".join(lines)
+
+
+MIN_TARGET = 48  # CSS px each way: the kiosk's own rule (WCAG 2.5.8 asks for 24)
+
+# Every clickable target smaller than `least` CSS px either way; a radio or checkbox counts
+# together with its label (the whole row takes the tap); the skip link only once focused.
+SMALL_TARGETS = """least => {
+  const small = [];
+  const ticks = c => c && (c.type === 'radio' || c.type === 'checkbox');
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea')) {
+    if (el.type === 'hidden' || el.getClientRects().length === 0) continue;
+    if (el.closest('.visually-hidden, dialog:not([open])')) continue;
+    if (el.matches('.skip-link') && el !== document.activeElement) continue;
+    const rects = (ticks(el) ? [el, ...el.labels] : [el]).map(p => p.getBoundingClientRect());
+    const width = Math.max(...rects.map(r => r.right)) - Math.min(...rects.map(r => r.left));
+    const height = Math.max(...rects.map(r => r.bottom)) - Math.min(...rects.map(r => r.top));
+    if (width + 0.5 < least || height + 0.5 < least) {
+      small.push(`${el.outerHTML.slice(0, 120)}: ${width.toFixed(1)} x ${height.toFixed(1)}`);
+    }
+  }
+  return small;
+}"""

@@ -17,7 +17,7 @@ import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from forms.pages import more, pages
 from tests import servers, staff
-from tests.browser.axe import report, violations
+from tests.browser.axe import MIN_TARGET, SMALL_TARGETS, report, violations
 from tests.browser.test_journey import _arrives, _fill
 
 pytestmark = pytest.mark.browser
@@ -27,25 +27,7 @@ TODAY = date.today()
 HELPER, HELPER_PIN = "Amina Haddad", "58203"
 LOCKED, LOCKED_PIN = "Grace Wanjiru", "61940"  # gets the wrong PINs, and is locked by them
 KINDS = ["sign in", "sign in, error", "home, assisted", "consent", "consent, error"]
-MIN_TARGET = 48  # CSS px each way, as everywhere on the kiosk
 
-# Every clickable target smaller than `least` CSS px either way; a radio or checkbox counts
-# together with its label (the whole row takes the tap).
-_SMALL_TARGETS = """least => {
-  const small = [];
-  const ticks = c => c && (c.type === 'radio' || c.type === 'checkbox');
-  for (const el of document.querySelectorAll('a[href], button, input, select, textarea')) {
-    if (el.type === 'hidden' || el.getClientRects().length === 0) continue;
-    if (el.closest('.visually-hidden, dialog:not([open])') || el.matches('.skip-link')) continue;
-    const rects = (ticks(el) ? [el, ...el.labels] : [el]).map(p => p.getBoundingClientRect());
-    const width = Math.max(...rects.map(r => r.right)) - Math.min(...rects.map(r => r.left));
-    const height = Math.max(...rects.map(r => r.bottom)) - Math.min(...rects.map(r => r.top));
-    if (width + 0.5 < least || height + 0.5 < least) {
-      small.push(`${el.outerHTML.slice(0, 120)}: ${width.toFixed(1)} x ${height.toFixed(1)}`);
-    }
-  }
-  return small;
-}"""
 
 Seen = dict[tuple[str, str], dict[str, Any]]
 
@@ -92,7 +74,7 @@ def _look(page, seen: Seen, language: str, kind: str) -> None:
         "url": page.url,
         "errors": [errors.nth(n).inner_text() for n in range(errors.count())],
         "violations": violations(page),
-        "small": page.evaluate(_SMALL_TARGETS, MIN_TARGET),
+        "small": page.evaluate(SMALL_TARGETS, MIN_TARGET),
     }
 
 
