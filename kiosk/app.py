@@ -15,7 +15,6 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import Scope, Send
 
 import locales
@@ -44,6 +43,7 @@ from kiosk.settings import KioskSettings
 from kiosk.versions import Versions
 from sync import identity, keyfile, outbox
 from sync.agent import Agent
+from sync.assets import Assets
 from sync.database import connect, migrate
 from sync.middleware import BodyLimit, SecurityHeaders
 from sync.problems import CSRF_FAILED, Problem, from_status
@@ -119,7 +119,7 @@ def _routes() -> list[Any]:
         Route("/receipts/{reference}/print", receipt_page.print_again, methods=["POST"]),
         Route("/receipts/{reference}/feedback", receipt_page.give_feedback, methods=["POST"]),
         Route("/receipts/{reference}/code.svg", receipt_page.receipt_code),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", Assets(directory=STATIC), name="static"),
     ]
 
 

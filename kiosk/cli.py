@@ -59,7 +59,7 @@ def _kiosk(args: argparse.Namespace) -> int:
     except NotReady as error:
         print(f"fieldkiosk kiosk: {error}", file=sys.stderr)
         return 2
-    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, server_header=False)
     return 0
 
 

@@ -26,18 +26,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# on every response: a script or stylesheet is never sniffed as something else, and the
+# requests a stylesheet makes send no referrer
 SECURITY_HEADERS = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
+}
+# only where something can be rendered as a document (pages, SVG, audio, JSON opened in a
+# tab): a script or stylesheet is never one, so it goes without these 0.4 KB, and the first
+# load of a kiosk page stays in its byte budget
+DOCUMENT_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), geolocation=(), microphone=()",
 }
+SUBRESOURCES = ("text/javascript", "application/javascript", "text/css")
 
 
 class SecurityHeaders:
-    """Adds the Content-Security-Policy (no inline script, no inline style) and friends."""
+    """Adds the Content-Security-Policy (no inline script, no inline style) and friends:
+    :data:`SECURITY_HEADERS` on every response, :data:`DOCUMENT_HEADERS` on all but scripts
+    and stylesheets."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,7 +62,10 @@ class SecurityHeaders:
             # its own headers, and an unchanged pull stays a few hundred bytes
             if message["type"] == "http.response.start" and message["status"] != 304:
                 headers = MutableHeaders(scope=message)
+                document = not headers.get("content-type", "").startswith(SUBRESOURCES)
                 for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                for name, value in DOCUMENT_HEADERS.items() if document else ():
                     headers.setdefault(name, value)
             await send(message)
 

@@ -91,8 +91,11 @@ def transfers(kiosk_url: str) -> dict[str, tuple[int, int]]:
     return {language: transfer(kiosk_url, language) for language in locales.LANGUAGES}
 
 
-def _print_transfers(sizes: dict[str, tuple[int, int]]) -> None:
-    print("bytes per language, compressed as served (targets: first load <= 24 KB, step <= 2 KB):")
+def _print_transfers(sizes: dict[str, tuple[int, int]], keyboard: bool) -> None:
+    print(
+        f"bytes per language, on-screen keyboard {'on' if keyboard else 'off'}, compressed"
+        " as served (targets: first load <= 24 KB, step <= 2 KB):"
+    )
     print("  language   first load of a question page   one next-question step")
     for language, (first, step) in sizes.items():
         over_first = "  OVER" if first > FIRST_LOAD_TARGET else ""
@@ -222,6 +225,18 @@ def _print_latency(paced: Figures, flat_out: Figures) -> None:
     )
 
 
+def _keyboard_transfers(root: Path, central_url: str) -> dict[str, tuple[int, int]]:
+    """:func:`transfers` from a kiosk with the on-screen keyboard on (touch-only kiosks)."""
+    code = servers.enroll_code(root / "central", "touch")
+    kiosk = servers.kiosk(root / "touch", central_url, "--enroll", code, "--no-sync")
+    kiosk.env["FIELDKIOSK_KEYBOARD"] = "true"
+    kiosk.start()
+    try:
+        return transfers(kiosk.url)
+    finally:
+        kiosk.stop()
+
+
 def _served_figures(parts: set[str]) -> None:
     """The figures that need a real central and kiosk: bytes, latency, absorption."""
     with tempfile.TemporaryDirectory() as name:
@@ -234,7 +249,8 @@ def _served_figures(parts: set[str]) -> None:
         kiosk.start()
         try:
             if "bytes" in parts:
-                _print_transfers(transfers(kiosk.url))
+                _print_transfers(transfers(kiosk.url), keyboard=False)
+                _print_transfers(_keyboard_transfers(root, central.url), keyboard=True)
             if "latency" in parts:
                 _print_latency(latency(kiosk.url), saturation(kiosk.url))
             if "central" in parts:

@@ -46,6 +46,7 @@ class Server:
     args: list[str]
     port: int
     log: Path
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -56,7 +57,7 @@ class Server:
         with self.log.open("ab") as handle:
             self.process = subprocess.Popen(
                 [*FIELDKIOSK, *self.args, "--host", "127.0.0.1", "--port", str(self.port)],
-                env=environment(),
+                env={**environment(), **self.env},
                 stdout=handle,
                 stderr=subprocess.STDOUT,
             )

@@ -12,11 +12,11 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from forms.library import load_directory
 from sync import keyfile, protocol
+from sync.assets import Assets
 from sync.central import (
     api,
     audit_pages,
@@ -78,7 +78,7 @@ def routes() -> list[Route | Mount]:
         Route("/api/v1/submissions", api.submission_list),
         Route("/api/v1/submissions/{reference}", api.submission_detail),
         Route("/healthz", api.healthz),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", Assets(directory=STATIC), name="static"),
     ]
 
 
