@@ -40,6 +40,22 @@ MESSAGES = {
     ),
 }
 
+
+class Words(str):
+    """A message with the language its words are in, for the ``lang`` of the element
+    that shows it (WCAG 3.1.2): a form's own constraint message falls back to the form's
+    default language when it has no translation. ``about`` is what the message is about
+    (the question, on the check page), in its own language."""
+
+    language: str | None
+    about: Words | None
+
+    def __new__(cls, text: str, language: str | None = None, about: Words | None = None) -> Words:
+        words = super().__new__(cls, text)
+        words.language, words.about = language, about
+        return words
+
+
 CHOICE_TYPES = {"select_one", "yes_no"}
 DATE_CODES = {"date_too_early", "date_too_late"}
 
@@ -50,14 +66,17 @@ def describe(
     gettext: Callable[[str], str],
     language: str,
     translate: Callable[[Any], str] = str,
+    language_of: Callable[[Any], str] | None = None,
 ) -> str:
     """The sentence for ``problem`` on a field of ``field_type``, in ``language``; a
-    constraint's own message (from the form, in the citizen's language) when it has one."""
+    constraint's own message (from the form, through ``translate``) when it has one,
+    as :class:`Words` in the language ``language_of`` says ``translate`` picked."""
     code, params = problem.code, problem.params
     if code == "constraint":
         own = params.get("message")
-        fallback = MESSAGES["constraint"]
-        return translate(own) if own else gettext(fallback)
+        if not own:
+            return gettext(MESSAGES["constraint"])
+        return Words(translate(own), language_of(own) if language_of else language)
     if code == "required" and field_type in CHOICE_TYPES:
         code = "required_choice"
     if code == "required" and field_type == "select_multiple":

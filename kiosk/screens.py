@@ -49,13 +49,15 @@ def check_url(definition: FormDefinition) -> str:
 
 def context(definition: FormDefinition | None, language: str) -> dict[str, Any]:
     """What every screen's template needs: the language, ``t``, which picks a form
-    text's translation (falling back to the form's default language), and
-    ``form_language``, the language those texts are then in (for their ``lang``)."""
+    text's translation (falling back to the form's default language), ``t_language``,
+    the language ``t`` picks for one text, and ``form_language``, the language the form's
+    texts are in as a whole (for their ``lang``)."""
     default = definition.default_language if definition else language
     return {
         "language": language,
         "form_language": form_language(definition, language),
         "t": lambda text: text.get(language, default) if text else "",
+        "t_language": lambda text: language if text and text.has(language, default) else default,
     }
 
 
@@ -169,7 +171,9 @@ def _slot(definition, answers, page, slot, shown_values, problems, screen, gette
         "hint": t(field.hint),
         "choices": _choices(definition, field, slot, answers, t, gettext),
         "value": shown_values.get(slot.key),
-        "error": messages.describe(problem, field.type, gettext, screen["language"], t)
+        "error": messages.describe(
+            problem, field.type, gettext, screen["language"], t, screen["t_language"]
+        )
         if problem
         else None,
     }
@@ -282,8 +286,11 @@ def _error_line(page, key, problem, screen, gettext, language) -> str:  # type: 
     if page.asks_for_more:
         return gettext("Say whether you want to add another")
     slot = next(slot for slot in page.slots if slot.key == key)
-    sentence = messages.describe(problem, slot.field.type, gettext, language, screen["t"])
-    return f"{_row_label(page, slot, screen, gettext)}: {sentence}"
+    sentence = messages.describe(
+        problem, slot.field.type, gettext, language, screen["t"], screen["t_language"]
+    )
+    about = messages.Words(_row_label(page, slot, screen, gettext), screen["form_language"])
+    return messages.Words(sentence, getattr(sentence, "language", language), about)
 
 
 def answer_text(definition: FormDefinition, slot: Slot, value: Any, language: str, t: Any) -> str:

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from datetime import date
 
+import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from forms.pages import pages
 from tests.citizen import complete, csrf_token, valid_answer
@@ -94,6 +95,13 @@ def test_an_answer_that_breaks_the_forms_constraint_gets_its_message_in_the_lang
     response = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "12"})
     assert response.status_code == 422
     assert "il a au moins 6 caractères" in response.text
+    assert '<span lang="' not in response.text.split('class="error-summary"')[1].split("</div>")[0]
+    # the form has no Swahili: its message comes in English, marked so (WCAG 3.1.2)
+    client.post("/language", data={"csrftoken": token, "language": "sw"})
+    response = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "1"})
+    assert response.status_code == 422 and '<html lang="sw"' in response.text
+    marked = '<span lang="en" dir="ltr">Enter the whole number: it has at least 6 characters'
+    assert response.text.count(marked) == 2  # in the error summary and under the field
     accepted = client.post(f"{base}/account_number", data={"csrftoken": token, "answer": "123456"})
     assert accepted.status_code in (200, 303)
 
@@ -300,3 +308,21 @@ def test_the_receipt_shows_a_summary_and_a_qr_code_of_the_reference(client):
     assert modules >= 21 and (modules - 21) % 4 == 0
     client.cookies.clear()
     assert client.get(f"/receipts/{ref}/code.svg").status_code == 404
+
+
+def test_check_page_errors_mark_the_forms_words_with_their_language(client):
+    """A Swahili reader of an English-only form: the question in each error line is marked
+    English, the kiosk's own sentence after it is Swahili like the page (WCAG 3.1.2)."""
+    page = _first(client, "pension-support")
+    token = csrf_token(page.text)
+    client.post("/language", data={"csrftoken": token, "language": "sw"})
+    response = client.post("/forms/pension-support/submit", data={"csrftoken": token})
+    assert response.status_code == 422 and '<html lang="sw"' in response.text
+    summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
+    lines = re.findall(r"<li><a [^>]+>(.*?)</a></li>", summary)
+    assert lines
+    sentence = locales.translations("sw").gettext("Answer this question to continue")
+    for line in lines:
+        assert line.startswith('<span lang="en" dir="ltr">'), line
+        assert line.count("<span") == 1
+    assert any(line.endswith(f"</span>: {sentence}") for line in lines)
