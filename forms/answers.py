@@ -51,13 +51,6 @@ def _props(choice: Choice) -> dict[str, Any]:
     }
 
 
-def _listed(definition: FormDefinition, field: Field) -> Field:
-    """``field`` with a shared choice list written out, as parsing an answer needs it."""
-    if field.choice_list is None:
-        return field
-    return field.model_copy(update={"choices": definition.choices(field), "choice_list": None})
-
-
 def check_page(
     definition: FormDefinition,
     page: Page,
@@ -70,7 +63,7 @@ def check_page(
     problems: dict[str, FieldError] = {}
     trial = copy_answers(answers)
     for slot in page.slots:
-        result = parse_answer(_listed(definition, slot.field), raw.get(slot.key), today)
+        result = parse_answer(definition.written_out(slot.field), raw.get(slot.key), today)
         if isinstance(result, FieldError):
             problems[slot.key] = result
         else:

@@ -15,6 +15,7 @@ from forms import logic
 from forms.cases import CaseType, case_type_files, load_case_type
 from forms.errors import DefinitionError
 from forms.library import DEFAULT_DIRECTORY, SUFFIX, definition_files, load_definition
+from forms.reference_lists import LIST_DIRECTORY, load_lists
 from forms.schema import FormDefinition
 from forms.text import YES_NO
 
@@ -43,9 +44,11 @@ def check_directory(path: Path | str = DEFAULT_DIRECTORY) -> list[Finding]:
     if not files:
         return [Finding(str(path), "", f"has no form definitions (*{SUFFIX})", "warning")]
     case_types, findings = _check_case_types(path)
+    lists, list_findings = _check_lists(path)
+    findings += list_findings
     owners: dict[str, str] = {}
     for file in files:
-        findings += _check_file(file, owners, case_types)
+        findings += _check_file(file, owners, case_types, lists)
     return findings
 
 
@@ -61,7 +64,10 @@ def check_definition(definition: FormDefinition, file: str) -> list[Finding]:
 
 
 def _check_file(
-    file: Path, owners: dict[str, str], case_types: dict[str, CaseType] | None
+    file: Path,
+    owners: dict[str, str],
+    case_types: dict[str, CaseType] | None,
+    lists: set[str] | None = None,
 ) -> list[Finding]:
     try:
         definition = load_definition(file)
@@ -73,12 +79,29 @@ def _check_file(
             Finding(file.name, where, what) for where, what in _case(definition, case_types)
         ]
     findings += check_definition(definition, file.name)
+    for path, item in definition.items():
+        name = getattr(item, "choices_from", None)
+        if name is not None and lists is not None and name not in lists:
+            message = (
+                f"the reference list {name!r} is not in {LIST_DIRECTORY}/{name}.csv: kiosks"
+                " offer this form only once central publishes it"
+            )
+            findings.append(Finding(file.name, f"{path}.choices_from", message, "warning"))
     if definition.id in owners:
         message = f"{definition.id!r} is already used by {owners[definition.id]}"
         findings.insert(0, Finding(file.name, "id", message))
     else:
         owners[definition.id] = file.name
     return findings
+
+
+def _check_lists(path: Path) -> tuple[set[str] | None, list[Finding]]:
+    """The names of the reference lists ``path/lists/`` ships, or None (and the problem)
+    when one cannot be read."""
+    try:
+        return set(load_lists(path)), []
+    except DefinitionError as error:
+        return None, [Finding(error.file, where, what) for where, what in error.problems]
 
 
 def _check_case_types(path: Path) -> tuple[dict[str, CaseType] | None, list[Finding]]:

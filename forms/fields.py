@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     PlainValidator,
     PositiveInt,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -164,6 +165,9 @@ class Field(BaseModel):
     id_length: PositiveInt | None = None
     #: The name of a shared list in the form's ``choice_lists`` (instead of ``choices``).
     choice_list: str | None = None
+    #: The name of a reference list (``lists/NAME.csv``, or as central published it; see
+    #: :mod:`forms.reference_lists`) to take the choices from (instead of ``choices``).
+    choices_from: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")] | None = None
     #: Which choices to offer, e.g. ``region = ${region}`` (``region``: a choice property).
     choice_filter: str | None = None
     #: Ask only when this expression is true (skip logic), e.g. ``${age} >= 18``.
@@ -242,6 +246,10 @@ def _check_type_settings(field: Field) -> None:
 
 def _check_choices(field: Field) -> None:
     if field.type not in ("select_one", "select_multiple"):
+        if field.choices_from is not None:
+            raise _problem(
+                "only select_one and select_multiple fields have choices", "choices_from"
+            )
         if field.choices is not None:
             raise _problem(
                 "only select_one and select_multiple fields have choices"
@@ -249,9 +257,10 @@ def _check_choices(field: Field) -> None:
                 "choices",
             )
         return
-    if field.choice_list is not None:
-        if field.choices is not None:
-            raise _problem("give choices or choice_list, not both", "choice_list")
+    given = [key for key in ("choices", "choice_list", "choices_from") if getattr(field, key)]
+    if len(given) > 1:
+        raise _problem(f"give one of {' or '.join(given)}, not both", given[1])
+    if field.choice_list is not None or field.choices_from is not None:
         return
     if not field.choices:
         raise _problem("at least one choice is needed", "choices")

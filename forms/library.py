@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from forms.errors import DefinitionError
+from forms.reference_lists import load_lists
 from forms.schema import FormDefinition
 
 __all__ = [
@@ -45,11 +46,13 @@ def load_definition(path: Path | str) -> FormDefinition:
 
 
 def load_directory(path: Path | str = DEFAULT_DIRECTORY) -> dict[str, FormDefinition]:
-    """Every ``*.yaml`` definition in ``path`` by form id, in file name order."""
+    """Every ``*.yaml`` definition in ``path`` by form id, in file name order, with the
+    reference lists the directory ships (``lists/NAME.csv``) written in."""
     definitions: dict[str, FormDefinition] = {}
     files: dict[str, str] = {}
+    lists = load_lists(path)
     for file in definition_files(Path(path)):
-        definition = load_definition(file)
+        definition = load_definition(file).with_reference_lists(lists)
         if definition.id in definitions:
             used_by = files[definition.id]
             raise DefinitionError(

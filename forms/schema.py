@@ -8,7 +8,7 @@ them from.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Tag, field_validator, model_validator
@@ -148,6 +148,9 @@ class FormDefinition(BaseModel):
     choice_lists: dict[str, list[Choice]] = {}
     fields: list[Item]
     case: CaseLink | None = None
+    #: The reference lists the form's ``choices_from`` fields name, as the kiosk had them
+    #: when it offered this version (:meth:`with_reference_lists`); not written by authors.
+    reference_lists: dict[str, list[Choice]] = {}
 
     @field_validator("id")
     @classmethod
@@ -254,10 +257,45 @@ class FormDefinition(BaseModel):
         raise KeyError(name)
 
     def choices(self, field: Field) -> list[Choice]:
-        """The choices ``field`` offers before any filter: its own or a shared list's."""
+        """The choices ``field`` offers before any filter: its own, a shared list's or a
+        reference list's."""
+        if field.choices_from is not None:
+            return self.reference_lists.get(field.choices_from, [])
         if field.choice_list is not None:
             return self.choice_lists.get(field.choice_list, [])
         return list(field.choices or [])
+
+    def written_out(self, field: Field) -> Field:
+        """``field`` with a shared or reference list's choices written into it, as
+        parsing an answer needs them."""
+        if field.choice_list is None and field.choices_from is None:
+            return field
+        update = {"choices": self.choices(field), "choice_list": None, "choices_from": None}
+        return field.model_copy(update=update)
+
+    @property
+    def lists_needed(self) -> set[str]:
+        """The reference lists the form's questions take their choices from."""
+        return {f.choices_from for f in self.all_fields() if f.choices_from is not None}
+
+    def with_reference_lists(self, lists: Mapping[str, list[Choice]]) -> FormDefinition:
+        """This form with the reference lists it needs from ``lists`` written in, in place
+        of any it had by those names (one in neither stays missing: see
+        :attr:`lists_missing`)."""
+        had = self.reference_lists
+        needed = {
+            name: lists[name] if name in lists else had[name]
+            for name in sorted(self.lists_needed)
+            if name in lists or name in had
+        }
+        if needed == had:
+            return self
+        return self.model_copy(update={"reference_lists": needed})
+
+    @property
+    def lists_missing(self) -> set[str]:
+        """The reference lists the form needs but does not have: it cannot be filled in."""
+        return self.lists_needed - set(self.reference_lists)
 
     def texts(self) -> Iterator[tuple[str, LocalizedText]]:
         """Every piece of text in the form, with its path (``fields.2.choices.0.label``)."""

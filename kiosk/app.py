@@ -179,7 +179,7 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.templates = environment()
     files = load_directory(settings.forms)
     app.state.case_types = load_case_types(settings.forms)
-    app.state.versions = Versions(db, files)
+    app.state.versions = Versions(db, {})  # filled by follow(), with the lists written in
     app.state.published = Published(app.state, files)
     app.state.published.follow()  # forms and settings central published, in effect
     app.state.versions.prune()

@@ -206,8 +206,7 @@ def _as_answer(definition: FormDefinition, field: Field, spec: Any, value: Any) 
     rule = merge.rule_of(spec if spec is not None else "value")
     if value is None or (rule.name in ("set", "notes") and field.type != "select_multiple"):
         return None
-    if field.choice_list is not None:
-        field = field.model_copy(update={"choices": definition.choices(field), "choice_list": None})
+    field = definition.written_out(field)
     try:
         parsed = parse_answer(
             field, value if isinstance(value, list | bool) else str(value), date.today()

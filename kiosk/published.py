@@ -15,8 +15,12 @@ looked (one row read); when it did, the kiosk works out again:
   always the settings in effect, so every page reads them as before;
   ``app.state.configured`` keeps the kiosk's own (flags, environment, defaults).
 
-Reference lists are stored in the inbox only, for now; cases are read from it where they
-are used (``kiosk/cases.py``).
+- **reference lists**: a list central published replaces the one the forms directory
+  ships (``lists/NAME.csv``) with the same name. Each form gets the lists its
+  ``choices_from`` questions name written into it (so a version a draft keeps, keeps its
+  list); a form whose list is in neither place is not offered, and is logged.
+
+Cases are read from the inbox where they are used (``kiosk/cases.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from forms import logic
-from forms.schema import FormDefinition
+from forms.reference_lists import from_entries
+from forms.schema import Choice, FormDefinition
 from kiosk.settings import with_central
 from sync import inbox
 
@@ -57,9 +62,26 @@ class Published:
     def refresh(self) -> None:
         db = self._state.db
         self._state.settings = with_central(self._state.configured, inbox.settings(db))
-        current = {**self._files, **usable(inbox.forms(db))}
+        pulled = {name: from_entries(items) for name, items in inbox.reference_lists(db).items()}
+        current = offered({**self._files, **usable(inbox.forms(db))}, pulled)
         self._state.versions.replace(current)
         self._state.definitions = current
+
+
+def offered(
+    forms: dict[str, FormDefinition], lists: dict[str, list[Choice]]
+) -> dict[str, FormDefinition]:
+    """``forms`` with the reference lists they need written in; a form missing one is
+    left out (a question with no choices cannot be answered) and logged."""
+    found = {}
+    for form_id, definition in forms.items():
+        definition = definition.with_reference_lists(lists)
+        if definition.lists_missing:
+            missing = ", ".join(sorted(definition.lists_missing))
+            log.warning("form %s is not offered: no reference list %s", form_id, missing)
+            continue
+        found[form_id] = definition
+    return found
 
 
 def usable(pulled: list[inbox.PulledForm]) -> dict[str, FormDefinition]:

@@ -185,10 +185,11 @@ def settings(conn: sqlite3.Connection) -> dict[str, Any]:
     return {row["name"]: json.loads(row["value"]) for row in rows}
 
 
-def reference_list(conn: sqlite3.Connection, name: str) -> list[dict[str, Any]] | None:
-    """The entries of the list ``name``: ``[{"name", "label": {language: text}}]``."""
-    row = conn.execute("SELECT items FROM inbox_reference_lists WHERE name = ?", (name,)).fetchone()
-    return None if row is None else list(json.loads(row[0]))
+def reference_lists(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    """The entries of each list central published, by name:
+    ``[{"name", "label": {language: text}, "properties": {column: value}}]``."""
+    rows = conn.execute("SELECT name, items FROM inbox_reference_lists ORDER BY name")
+    return {row["name"]: list(json.loads(row["items"])) for row in rows}
 
 
 def case(conn: sqlite3.Connection, case_id: str) -> Case | None:
@@ -285,7 +286,7 @@ def _form(conn: sqlite3.Connection, body: Any, cursor: int) -> bool:
 
 
 def _reference_list(conn: sqlite3.Connection, body: Any, cursor: int) -> bool:
-    items = protocol.canonical([entry.model_dump() for entry in body.items])
+    items = protocol.canonical([entry.model_dump(exclude_defaults=True) for entry in body.items])
     row = {"name": body.name, "version": body.version, "items": items}
     return _upsert(conn, "inbox_reference_lists", {**row, "cursor": cursor})
 

@@ -409,6 +409,8 @@ class FormBody(FeedBody):
 class ListEntry(FeedBody):
     name: Name
     label: dict[Language, str]
+    #: the CSV's other columns, for choice filters (``district = ${district}``)
+    properties: dict[Annotated[str, Field(min_length=1, max_length=64)], str] = {}
 
 
 class ReferenceListBody(FeedBody):

@@ -175,12 +175,17 @@ class Survey:
 
     def _choices(self, element: dict[str, Any], at: At) -> Item:
         list_name = str(element.get("itemset"))
-        if element.get("list_name") is None or list_name not in self.choice_lists:
+        found: Item
+        if element.get("list_name") is None and list_name.endswith(_FROM_FILE):
+            # select_one_from_file NAME.csv: a reference list (forms/reference_lists.py)
+            found = {"choices_from": list_name.removesuffix(_FROM_FILE)}
+        elif element.get("list_name") is None or list_name not in self.choice_lists:
             if not element.get("parameters"):
                 self._convert.refuse(at, _ELSEWHERE)
             return {}
-        self.choice_lists.use(list_name)
-        found: Item = {"choice_list": list_name}
+        else:
+            self.choice_lists.use(list_name)
+            found = {"choice_list": list_name}
         if element.get("choice_filter"):
             found["choice_filter"] = self._convert.expression(
                 element["choice_filter"], at, "choice_filter", check=False
@@ -257,6 +262,7 @@ class Survey:
 
 
 _PHONE = "phone number became phone: only +country numbers until you set its region"
-_ELSEWHERE = "choices from a file or from other answers are not supported"
+_ELSEWHERE = "choices from an XML or GeoJSON file or from other answers are not supported"
+_FROM_FILE = ".csv"
 _NESTED_GROUP = "groups inside a one-page (field-list) group are not supported"
 _LOOP = "begin loop (one group per choice) is not supported; use a repeat"

@@ -9,6 +9,8 @@ from forms.schema import FormDefinition
 from forms.validation import display_value
 
 STAFF_LANGUAGE = "en"
+#: answers shown by their label; a shared or reference list's too (``written_out``)
+CHOICE_TYPES = {"select_one", "select_multiple", "yes_no"}
 
 
 def title(definition: FormDefinition | None, form_id: str) -> str:
@@ -27,8 +29,8 @@ def rows(definition: FormDefinition | None, answers: dict[str, Any]) -> list[tup
     known = [
         (
             field.label.get(language, default),
-            display_value(field, answers[field.name], language, default)
-            if field.type in {"select_one", "yes_no"} and answers[field.name] is not None
+            display_value(definition.written_out(field), answers[field.name], language, default)
+            if field.type in CHOICE_TYPES and answers[field.name] is not None
             else answers[field.name],
         )
         for field in fields

@@ -7,9 +7,6 @@ Publishing what is already on the feed, unchanged, publishes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +16,7 @@ from pydantic import ValidationError
 
 from forms import logic
 from forms.library import DefinitionError, load_definition
+from forms.reference_lists import ListError, as_entries, read_csv
 from forms.schema import FormDefinition
 from sync import protocol
 from sync.central import audit, feed, fleet
@@ -26,10 +24,6 @@ from sync.database import transaction
 from sync.problems import FORM_INVALID, LIST_INVALID, SETTING_INVALID, UNKNOWN_KIOSK, Problem
 
 ACTOR = "cli"
-#: The language of a list's plain ``label`` column; ``label::fr`` or ``label::French (fr)``
-#: name theirs, as in an XLSForm.
-LABEL_LANGUAGE = "en"
-_LABEL = re.compile(r"^label(?:::(?:.*\(([^()]+)\)|(.+)))?$")
 
 
 @dataclass(frozen=True)
@@ -73,31 +67,22 @@ def publish_form(conn: sqlite3.Connection, definition: FormDefinition) -> Public
 
 
 def read_list(path: Path) -> list[dict[str, Any]]:
-    """The entries of a CSV reference list: a ``name`` column and one ``label`` column per
-    language (``label`` is English, ``label::fr``, ``label::French (fr)``). Other columns
-    are ignored. ``list_invalid`` names the row or column that is wrong."""
+    """The entries of a CSV reference list (:func:`forms.reference_lists.read_csv`: a
+    ``name`` column, ``label`` / ``label::fr`` columns, other columns as properties), as
+    the feed carries them. ``list_invalid`` names the row or column that is wrong."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        choices = read_csv(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise Problem(LIST_INVALID, reason=f"{path} cannot be read ({error})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
-    if "name" not in columns:
-        raise Problem(LIST_INVALID, reason="the CSV has no “name” column")
-    labels = {column: _language(column) for column in columns if _LABEL.match(column.strip())}
-    if not labels:
-        raise Problem(LIST_INVALID, reason="the CSV has no “label” column")
-    entries: list[dict[str, Any]] = []
-    rows: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
-        entry = _entry(row, labels, number)
-        if entry["name"] in rows:
-            reason = f"row {number}: the name {entry['name']} is also on row {rows[entry['name']]}"
-            raise Problem(LIST_INVALID, reason=reason)
-        rows[entry["name"]] = number
-        entries.append(entry)
-    if not entries:
-        raise Problem(LIST_INVALID, reason="the CSV has no rows")
+    except ListError as error:
+        raise Problem(LIST_INVALID, reason=str(error)) from None
+    entries = as_entries(choices)
+    for number, entry in enumerate(entries, start=2):
+        try:
+            protocol.ListEntry.model_validate(entry)
+        except ValidationError as error:
+            reason = f"row {number}: {_described(error)}"
+            raise Problem(LIST_INVALID, reason=reason) from None
     return entries
 
 
@@ -149,27 +134,6 @@ def _publish(
         details = {"cursor": cursor, **({"kiosk": kiosk.code} if kiosk else {}), **details}
         audit.record(conn, ACTOR, f"{kind}.publish", key, **details)
     return Publication(kind, key, cursor)
-
-
-def _entry(row: dict[str, Any], labels: dict[str, str], number: int) -> dict[str, Any]:
-    name = (row.get("name") or "").strip()
-    if not name:
-        raise Problem(LIST_INVALID, reason=f"row {number}: the name is empty")
-    label = {labels[c]: text.strip() for c in labels if (text := row.get(c) or "").strip()}
-    if not label:
-        raise Problem(LIST_INVALID, reason=f"row {number} ({name}): no label in any language")
-    entry = {"name": name, "label": label}
-    try:
-        protocol.ListEntry.model_validate(entry)
-    except ValidationError as error:
-        raise Problem(LIST_INVALID, reason=f"row {number}: {_described(error)}") from None
-    return entry
-
-
-def _language(column: str) -> str:
-    match = _LABEL.match(column.strip())
-    assert match is not None
-    return (match.group(1) or match.group(2) or LABEL_LANGUAGE).strip()
 
 
 def _described(error: ValidationError) -> str:

@@ -3,6 +3,8 @@ the office's decisions on the status page, in the citizen's language."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import locales
@@ -10,7 +12,7 @@ from forms.library import DEFAULT_DIRECTORY, load_directory
 from kiosk import formatting
 from kiosk.status import DECISIONS
 from sync import inbox, protocol
-from tests.citizen import complete, csrf_token
+from tests.citizen import complete, csrf_token, fill_in
 
 DEFINITIONS = load_directory(DEFAULT_DIRECTORY)
 FORM = "birth-certificate"
@@ -121,3 +123,53 @@ def test_settings_central_publishes_override_the_kiosk_own(client, caplog):
     assert "central's value for the setting warning_seconds is not usable" in caplog.text
     _pulled(client, "setting", "idle_seconds", {"name": "idle_seconds", "value": None})
     assert 'data-idle-seconds="120"' in client.get("/").text
+
+
+VILLAGES = [
+    {"name": "kisumu", "label": {"en": "Kisumu", "fr": "Kisumu"}},
+    {"name": "kondele", "label": {"en": "Kondele", "fr": "Kondélé"}, "properties": {"ward": "2"}},
+]
+
+
+def test_a_pulled_reference_list_replaces_the_one_the_forms_directory_ships(client, settings):
+    """The household forms take their villages from ``lists/villages.csv``; once central
+    publishes a new list, the kiosk offers its villages and the answer is one of them."""
+    form = "household-registration"
+    shipped = client.app.state.definitions[form]
+    village = shipped.field("village")
+    assert [c.value for c in shipped.choices(village)][:2] == ["kisumu", "kakamega"]
+    body = {"name": "villages", "version": 2, "items": VILLAGES}
+    _pulled(client, "reference_list", "villages", body)
+    client.get("/")  # the kiosk looks at its inbox before each request
+    offered = client.app.state.definitions[form]
+    assert [c.value for c in offered.choices(village)] == ["kisumu", "kondele"]
+    assert offered.choices(village)[1].properties == {"ward": "2"}
+    client.follow_redirects = True
+    _speak(client, "fr")
+    check = fill_in(client, offered)  # picks the last village offered
+    assert "Kondélé" in check.text  # the list's French label
+    ref = complete(client, offered)
+    db = client.app.state.db
+    answers = db.execute("SELECT answers FROM submissions WHERE reference = ?", (ref,)).fetchone()
+    assert json.loads(answers[0])["village"] == "kondele"
+
+
+def test_a_form_is_offered_only_once_it_has_its_reference_list(client, caplog):
+    library = _form("library-card", "1")
+    field = library["definition"]["fields"][0]
+    library["definition"]["fields"][0] = {
+        "name": field["name"],
+        "type": "select_one",
+        "label": {"en": "Which branch?"},
+        "choices_from": "branches",
+    }
+    _pulled(client, "form", "library-card", library)
+    assert 'href="/forms/library-card"' not in client.get("/").text
+    assert "form library-card is not offered: no reference list branches" in caplog.text
+    branches = [{"name": "central", "label": {"en": "Central library"}}]
+    body = {"name": "branches", "version": 1, "items": branches}
+    _pulled(client, "reference_list", "branches", body)
+    assert 'href="/forms/library-card"' in client.get("/").text
+    page = client.get("/forms/library-card")
+    started = client.post("/forms/library-card/start", data={"csrftoken": csrf_token(page.text)})
+    assert started.status_code == 200 and "Central library" in started.text

@@ -88,9 +88,9 @@ def test_every_kind_is_stored_and_the_cursor_moves(kiosk_db):
     )
     (form,) = inbox.forms(kiosk_db)
     assert (form.id, form.version, form.definition) == ("library-card", "1", {"id": "library-card"})
-    assert inbox.reference_list(kiosk_db, "villages") == [
-        {"name": "kibera", "label": {"en": "Kibera", "sw": "Kibera"}}
-    ]
+    assert inbox.reference_lists(kiosk_db) == {
+        "villages": [{"name": "kibera", "label": {"en": "Kibera", "sw": "Kibera"}}]
+    }
     case = inbox.case(kiosk_db, CASE_ID)
     assert case is not None and (case.version, case.conflicts) == (3, ["name"])
     assert inbox.settings(kiosk_db) == {"idle_seconds": 45}

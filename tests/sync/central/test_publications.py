@@ -87,7 +87,11 @@ def test_publish_list_reads_a_csv_with_a_label_per_language(data, capsys, tmp_pa
         "name": "villages",
         "version": 1,
         "items": [
-            {"name": "kibera", "label": {"en": "Kibera", "fr": "Kibera", "sw": "Kibera"}},
+            {
+                "name": "kibera",
+                "label": {"en": "Kibera", "fr": "Kibera", "sw": "Kibera"},
+                "properties": {"notes": "big"},  # other columns, for choice filters
+            },
             {"name": "mathare", "label": {"en": "Mathare Valley", "sw": "Bonde la Mathare"}},
         ],
     }
