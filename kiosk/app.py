@@ -126,7 +126,7 @@ def _routes() -> list[Any]:
 def create_app(settings: KioskSettings) -> Starlette:
     """The kiosk app over ``settings.data``; raises :class:`NotReady` before enrollment."""
     settings.data.mkdir(parents=True, exist_ok=True)
-    me = identity.load(settings.data)
+    me = identity.configured(settings)
     if me is None:
         raise NotReady(f"{settings.data} holds no kiosk identity: start once with --enroll CODE")
     if (settings.data / UNFINISHED).exists():

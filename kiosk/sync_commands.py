@@ -24,7 +24,7 @@ def _sync(args: argparse.Namespace) -> int:
     from sync.settings import SyncRunSettings
 
     settings = load(SyncRunSettings, args)
-    me = identity.load(settings.data)
+    me = identity.configured(settings)
     if me is None:
         print(f"fieldkiosk sync: {settings.data} holds no enrolled kiosk", file=sys.stderr)
         return 2

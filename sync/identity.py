@@ -2,12 +2,15 @@
 
 A kiosk gets it once, by exchanging a one-time enrollment code that central's staff
 created (``POST /api/v1/enroll``) for its id, its reference code and its bearer token.
+Central's address is kept with them; when central moves, a technician gives the new one
+(``--central`` or ``FIELDKIOSK_CENTRAL``) and :func:`configured` keeps it from then on.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import httpx2
@@ -22,8 +25,10 @@ from sync.problems import (
     ENROLL_INVALID,
     Problem,
 )
+from sync.settings import AgentSettings
 
 FILENAME = "identity.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,22 @@ def load(data_dir: Path) -> Identity | None:
     except FileNotFoundError:
         return None
     return Identity(**json.loads(text))
+
+
+def configured(settings: AgentSettings) -> Identity | None:
+    """The saved identity, pointing at the central the settings name when they name one
+    (flag or environment) other than the saved one: central moved, and the token, made by
+    the same central, stays good. The new address is saved, so the move lasts."""
+    identity = load(settings.data)
+    if identity is None or "central" not in settings.model_fields_set:
+        return identity
+    url = str(settings.central).rstrip("/")
+    if url == identity.central.rstrip("/"):
+        return identity
+    log.info("central moved from %s to %s; syncing with the new address", identity.central, url)
+    moved = replace(identity, central=url)
+    save(settings.data, moved)
+    return moved
 
 
 def save(data_dir: Path, identity: Identity) -> None:

@@ -63,6 +63,31 @@ def test_sync_once_exit_codes_follow_central(tmp_path):
     assert central.url in result.stderr
 
 
+@pytest.mark.e2e
+def test_when_central_moves_the_kiosk_follows_the_new_address_it_is_given(tmp_path):
+    """Central's data moves to a new address; the technician gives the kiosk the new one
+    once (--central), and from then on the kiosk syncs there without being told again."""
+    old = servers.central(tmp_path / "central").start()
+    data = tmp_path / "kiosk"
+    identity.enroll(data, old.url, servers.enroll_code(tmp_path / "central", "Shop"))
+    old.stop()
+    new = servers.central(tmp_path / "central").start()
+    assert new.url != old.url
+    try:
+        _queue(data, 2)
+        result = servers.run(["sync", "--once", "--data", str(data), "--request-timeout", "2"])
+        assert result.returncode == 1 and old.url in result.stderr  # still the old address
+        result = servers.run(["sync", "--once", "--data", str(data), "--central", new.url])
+        assert result.returncode == 0 and "2 changes sent" in result.stderr, result.stderr
+        me = identity.load(data)
+        assert me is not None and me.central == new.url and me.code == "K01"
+        _queue(data, 1)
+        result = servers.run(["sync", "--once", "--data", str(data)])
+        assert result.returncode == 0 and "1 changes sent" in result.stderr, result.stderr
+    finally:
+        new.stop()
+
+
 def _queue(data, count):
     from kiosk.migrations import SCHEMA
     from tests.bench import _submission
