@@ -31,7 +31,8 @@ def _sync(args: argparse.Namespace) -> int:
     agent = Agent(settings, me, settings.data / "kiosk.db")
     if settings.once:
         report = agent.drain_once()
-        print(f"{report.sent} changes sent; everything is acknowledged.", file=sys.stderr)
+        sent = f"{report.sent} change{'' if report.sent == 1 else 's'} sent"
+        print(f"{sent}; everything is acknowledged.", file=sys.stderr)
         return 0
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -83,7 +83,7 @@ def test_when_central_moves_the_kiosk_follows_the_new_address_it_is_given(tmp_pa
         assert me is not None and me.central == new.url and me.code == "K01"
         _queue(data, 1)
         result = servers.run(["sync", "--once", "--data", str(data)])
-        assert result.returncode == 0 and "1 changes sent" in result.stderr, result.stderr
+        assert result.returncode == 0 and "1 change sent;" in result.stderr, result.stderr
     finally:
         new.stop()
 
