@@ -3,46 +3,27 @@ before it is sent, calculations, and the answers a submission finally carries.""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 from forms.errors import FieldError
-from forms.expressions import compile_expression, evaluation_order
+from forms.expressions import CHOICE, compile_expression, compile_filter, evaluation_order, truthy
 from forms.pages import MORE, Page, Slot, copy_answers, get, holds, pages, put, scope
-from forms.schema import Choice, Field, FormDefinition, Repeat
+from forms.schema import Choice, FormDefinition, Repeat
 from forms.validation import parse_answer
 
 EMPTY: tuple[Any, ...] = (None, "", [])
 
 
 def choices(definition: FormDefinition, slot: Slot, answers: dict[str, Any], today: date):
-    """The choices ``slot`` offers now: its list, filtered by its choice filter."""
+    """The choices ``slot`` offers now: its list, filtered by its choice filter (whose bare
+    names are the choice's columns: :func:`forms.expressions.parse_filter`)."""
     offered = definition.choices(slot.field)
     if slot.field.choice_filter is None:
         return offered
+    test = compile_filter(slot.field.choice_filter)
     names = scope(answers, slot.repeat, slot.instance)
-    return [c for c in offered if holds(_filter(slot.field), {**names, **_props(c)}, today)]
-
-
-#: A bare name in a choice filter (``region = ${region}``) is a column of the choice;
-#: quoted text, ``${...}`` references, function names and operators are left alone.
-_BARE = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|\b([A-Za-z_][\w-]*)\b(?!\s*\()")
-_WORDS = {"and", "or", "div", "mod"}
-CHOICE = "_choice_"
-
-
-def _filter(field: Field) -> str:
-    """A choice filter with its bare column names rewritten as ``${_choice_NAME}``."""
-    assert field.choice_filter is not None
-
-    def swap(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name is None or name in _WORDS:
-            return match.group(0)
-        return "${" + CHOICE + name + "}"
-
-    return _BARE.sub(swap, field.choice_filter)
+    return [c for c in offered if truthy(test.evaluate({**names, **_props(c)}, today=today))]
 
 
 def _props(choice: Choice) -> dict[str, Any]:

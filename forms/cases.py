@@ -26,8 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from forms.errors import DefinitionError
 from forms.fields import _LANGUAGE, _NAME, _SLUG, _problem
-from forms.library import DEFAULT_DIRECTORY, SUFFIX, _read_yaml
-from forms.library import _problem as _located
+from forms.library import DEFAULT_DIRECTORY, SUFFIX, _read_yaml, error_problem
 from forms.text import LocalizedText
 
 __all__ = [
@@ -199,7 +198,7 @@ def load_case_type(path: Path | str) -> CaseType:
     try:
         return CaseType.model_validate(data)
     except ValidationError as error:
-        raise DefinitionError(label, [_located(detail) for detail in error.errors()]) from None
+        raise DefinitionError(label, [error_problem(detail) for detail in error.errors()]) from None
 
 
 def load_case_types(forms_directory: Path | str = DEFAULT_DIRECTORY) -> dict[str, CaseType]:

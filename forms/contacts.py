@@ -18,9 +18,6 @@ from forms.errors import FieldError
 from forms.field_type import REQUIRED, FieldType, Result
 from forms.schema import Field
 
-INTERNATIONAL = "ZZ"
-"""The ``region`` of a phone field that takes only ``+`` numbers; the default."""
-
 
 def _parse_phone(field: Field, text: str, today: date) -> Result:
     try:

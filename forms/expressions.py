@@ -35,18 +35,25 @@ from forms.syntax import (
 )
 
 __all__ = [
+    "CHOICE",
     "Expression",
     "ExpressionError",
     "calculation_cycles",
     "compile_expression",
+    "compile_filter",
     "evaluation_order",
     "parse",
+    "parse_filter",
     "truthy",
     "undefined_references",
 ]
 
 MAX_DEPTH = 100
 """How deeply an expression may nest: enough for any form, and safe for Python's stack."""
+
+CHOICE = "_choice_"
+"""A choice filter reads the bare name ``region`` (a column of the choice being tested) as
+``${_choice_region}``; field names never start with ``_``, so these never clash."""
 
 _WORD_OPERATORS = frozenset({"and", "or", "div", "mod"})
 _TOKEN = re.compile(
@@ -110,10 +117,12 @@ def _is(token: _Token, symbol: str) -> bool:
 class _Parser:
     """A Pratt parser: :data:`~forms.syntax.POWER` says how tightly each operator binds."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, columns: bool = False) -> None:
         self.tokens = _tokens(text)
         self.index = 0
         self.depth = 0
+        #: In a choice filter, a bare name not followed by ``(`` is a column of the choice.
+        self.columns = columns
 
     def peek(self) -> _Token:
         return self.tokens[self.index]
@@ -153,6 +162,8 @@ class _Parser:
         if token.kind == "field":
             return Reference(token.text[2:-1])
         if token.kind == "name" and token.text not in _WORD_OPERATORS:
+            if self.columns and not _is(self.peek(), "("):
+                return Reference(CHOICE + token.text)
             return self.call(token)
         if _is(token, "."):
             return Current()
@@ -222,7 +233,19 @@ def _arguments(count: int) -> str:
 
 def parse(text: str) -> Expression:
     """The expression ``text`` means; :class:`ExpressionError` says what is wrong and where."""
-    parser = _Parser(text)
+    return _parse(_Parser(text))
+
+
+def parse_filter(text: str) -> Expression:
+    """The choice filter ``text`` as an expression: :func:`parse`, except that a bare name
+    (``region = ${region}``) is a column of the choice being tested, read as
+    ``${_choice_region}`` (:data:`CHOICE`); ``name`` is the choice's value. Quoted text,
+    ``${...}`` references, function calls and ``and``/``or``/``div``/``mod`` are as in
+    any expression. Error positions are in ``text`` as written."""
+    return _parse(_Parser(text, columns=True))
+
+
+def _parse(parser: _Parser) -> Expression:
     root = parser.expression()
     end = parser.peek()
     if end.kind != "end":
@@ -236,6 +259,12 @@ def parse(text: str) -> Expression:
 def compile_expression(text: str) -> Expression:
     """:func:`parse`, remembered: a form's expressions are parsed once per process."""
     return parse(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_filter(text: str) -> Expression:
+    """:func:`parse_filter`, remembered: a field's filter is parsed once per process."""
+    return parse_filter(text)
 
 
 def undefined_references(

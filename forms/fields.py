@@ -51,6 +51,8 @@ FieldTypeName = Literal[
 
 DEFAULT_MAX_LENGTH = 200
 LONG_TEXT_MAX_LENGTH = 2000
+INTERNATIONAL = "ZZ"
+"""The ``region`` of a phone field that takes only ``+`` numbers; the default."""
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _SLUG = re.compile(r"[a-z][a-z0-9-]*")
@@ -115,10 +117,10 @@ def _read_bound(value: Any) -> int | Decimal | date | str:
 
 
 def _phone_region(region: str) -> str:
-    if region != "ZZ" and region not in phonenumbers.SUPPORTED_REGIONS:
+    if region != INTERNATIONAL and region not in phonenumbers.SUPPORTED_REGIONS:
         raise _problem(
-            "must be a country code such as KE or SN, or ZZ for +country numbers only"
-            f" (got {region!r})"
+            f"must be a country code such as KE or SN, or {INTERNATIONAL} for +country"
+            f" numbers only (got {region!r})"
         )
     return region
 
@@ -159,7 +161,7 @@ class Field(BaseModel):
     min_choices: PositiveInt | None = None
     max_choices: PositiveInt | None = None
     #: phone: the ISO 3166 country local numbers are read in; ZZ takes only +country numbers.
-    region: Annotated[str, AfterValidator(_phone_region)] = "ZZ"
+    region: Annotated[str, AfterValidator(_phone_region)] = INTERNATIONAL
     #: national_id: the check digit rule, and how many digits the number has.
     id_rule: Literal["luhn", "verhoeff", "none"] = "none"
     id_length: PositiveInt | None = None

@@ -24,6 +24,8 @@ __all__ = [
     "DEFAULT_DIRECTORY",
     "DefinitionError",
     "dump_definition",
+    "error_location",
+    "error_problem",
     "load_definition",
     "load_directory",
 ]
@@ -42,7 +44,9 @@ def load_definition(path: Path | str) -> FormDefinition:
     try:
         return FormDefinition.model_validate(data)
     except ValidationError as error:
-        raise DefinitionError(path.name, [_problem(detail) for detail in error.errors()]) from None
+        raise DefinitionError(
+            path.name, [error_problem(detail) for detail in error.errors()]
+        ) from None
 
 
 def load_directory(path: Path | str = DEFAULT_DIRECTORY) -> dict[str, FormDefinition]:
@@ -96,17 +100,25 @@ def _read_yaml(path: Path) -> Any:
 _ITEM_TAGS = {"field", "group", "repeat"}
 
 
-def _problem(detail: ErrorDetails) -> tuple[str, str]:
-    context = detail.get("ctx") or {}
+def error_location(detail: ErrorDetails) -> str:
+    """Where in the file a validation error is, as ``fields.3.choices``: pydantic's
+    location without the item tags it adds, and the key a check names (its ``at``)."""
+    location = detail["loc"]
     # an item's kind ("field", "group", "repeat") is pydantic's tag, not a place in the file
     path = [
         str(part)
-        for index, part in enumerate(detail["loc"])
-        if not (part in _ITEM_TAGS and index and isinstance(detail["loc"][index - 1], int))
+        for index, part in enumerate(location)
+        if not (part in _ITEM_TAGS and index and isinstance(location[index - 1], int))
     ]
-    if context.get("at"):
-        path.append(context["at"])
-    return ".".join(path), _message(detail)
+    at = (detail.get("ctx") or {}).get("at")
+    if at:
+        path.append(str(at))
+    return ".".join(path)
+
+
+def error_problem(detail: ErrorDetails) -> tuple[str, str]:
+    """A validation error as a :class:`DefinitionError` problem: its location and message."""
+    return error_location(detail), _message(detail)
 
 
 def _message(detail: ErrorDetails) -> str:

@@ -156,11 +156,6 @@ def _repeat(repeat: Repeat, answers: dict[str, Any], today: date, found: list[Pa
         found.append(Page(f"{repeat.name}.more", (), repeat=repeat, asks_for_more=True))
 
 
-def values(page: Page, answers: dict[str, Any]) -> dict[str, Any]:
-    """The stored answer of each slot on ``page``, by slot key."""
-    return {slot.key: get(answers, slot) for slot in page.slots}
-
-
 def get(answers: dict[str, Any], slot: Slot) -> Any:
     if slot.repeat is None:
         return answers.get(slot.field.name)

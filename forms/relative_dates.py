@@ -12,9 +12,6 @@ from datetime import date, timedelta
 
 _RELATIVE = re.compile(r"today(?:([+-])(\d{1,3})([dmy]))?", re.ASCII)
 
-EXAMPLES = "today, today-18y, today+30d or today-6m"
-"""How the bounds are written, for messages."""
-
 
 def is_relative(text: object) -> bool:
     """Whether ``text`` is ``today``, or ``today`` plus or minus days, months or years."""

@@ -243,11 +243,12 @@ class FormDefinition(BaseModel):
         return [field.name for field in self.all_fields()]
 
     def field(self, name: str) -> Field:
-        """The field called ``name``, wherever it is; :class:`KeyError` if there is none."""
-        for field in self.all_fields():
-            if field.name == name:
-                return field
-        raise KeyError(name)
+        """The field called ``name``, wherever it is; :class:`KeyError` if there is none
+        (or if ``name`` is a group or a repeat)."""
+        item = self.item(name)
+        if not isinstance(item, Field):
+            raise KeyError(name)
+        return item
 
     def item(self, name: str) -> Field | Group | Repeat:
         """The field, group or repeat called ``name``; :class:`KeyError` if there is none."""

@@ -1,10 +1,13 @@
-"""Fields whose label is a statement: a ``note`` to read and a ``consent`` to give.
+"""Fields the citizen does not type an answer into: a ``note`` to read, a ``consent`` to
+give, and a ``calculate`` field, never shown, whose value is worked out.
 
 A note takes no answer: it shows its label as a heading and its hint as the text, and
 its answer is always ``None``. A consent is one box the citizen ticks to agree to its
 label; the kiosk posts ``yes`` (or ``True``) when it is ticked and nothing when it is
 not. A ticked box stores ``True``; anything else is ``consent_required`` when the field
-is required and ``None`` when it is not, so a consent is never stored as ``False``.
+is required and ``None`` when it is not, so a consent is never stored as ``False``. A
+calculate field is never asked: whatever is posted for it reads as ``None``, and its
+value is its ``calculation``, worked out by :func:`forms.answers.calculate`.
 """
 
 from __future__ import annotations

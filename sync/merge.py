@@ -28,15 +28,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from forms.cases import RULES
 from sync.protocol import canonical
 
-RULES = ("value", "set", "notes", "status")
 NOTE_KEYS = frozenset({"text", "hlc", "actor"})
 
 
 @dataclass(frozen=True)
 class Rule:
-    """How one field merges: a name from :data:`RULES`, and a status field's order."""
+    """How one field merges: a name from :data:`forms.cases.RULES`, and a status field's order."""
 
     name: str = "value"
     order: tuple[str, ...] = ()

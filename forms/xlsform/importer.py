@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from forms.library import dump_definition, load_definition
+from forms.library import dump_definition, error_location, load_definition
 from forms.schema import FormDefinition
 from forms.xlsform.converter import Converter
 from forms.xlsform.elements import register
@@ -89,16 +89,10 @@ def _validate(data: dict[str, Any]) -> FormDefinition:
     except ValidationError as error:
         raise XLSFormRefused(
             [
-                f"the converted form does not fit our schema: {_where(d)}: {d['msg']}"
+                f"the converted form does not fit our schema: {error_location(d)}: {d['msg']}"
                 for d in error.errors()
             ]
         ) from None
-
-
-def _where(detail: Any) -> str:
-    path = [str(part) for part in detail["loc"]]
-    at = (detail.get("ctx") or {}).get("at")
-    return ".".join([*path, at] if at else path)
 
 
 def main_import(path: Path | str, out_dir: Path | str = ".", *, language: str = "en") -> int:

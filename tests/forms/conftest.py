@@ -2,6 +2,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 
@@ -9,6 +10,10 @@ from forms.errors import DefinitionError
 from forms.library import load_definition
 
 Data = dict[str, Any]
+Rows = list[list[str]]
+
+#: The first row of an XLSForm survey sheet.
+HEAD = ["type", "name", "label"]
 
 
 def _minimal() -> Data:
@@ -70,3 +75,22 @@ def problems(write: Callable[..., Path]) -> Callable[[Data | str], list[tuple[st
         return caught.value.problems
 
     return problems
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    """Write an .xlsx from a survey (and choices, settings): lists of rows, header first."""
+
+    def write(survey: Rows, choices: Rows | None = None, settings: Rows | None = None) -> Path:
+        book = openpyxl.Workbook()
+        book.active.title = "survey"
+        for title, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
+            if rows:
+                sheet = book[title] if title == "survey" else book.create_sheet(title)
+                for row in rows:
+                    sheet.append(row)
+        path = tmp_path / "form.xlsx"
+        book.save(path)
+        return path
+
+    return write

@@ -89,3 +89,70 @@ def test_an_empty_directory_is_a_warning(tmp_path):
 )
 def test_a_finding_prints_as_one_line(finding, line):
     assert str(finding) == line
+
+
+def _with_district(minimal, choice_filter):
+    """``minimal`` with a district question after the region, filtered by ``choice_filter``."""
+    minimal["fields"].append(
+        {
+            "name": "district",
+            "type": "select_one",
+            "label": {"en": "District", "fr": "District"},
+            "choices": [
+                {
+                    "value": value,
+                    "label": {"en": value, "fr": value},
+                    "properties": {"region": region},
+                }
+                for value, region in (("kisumu", "north"), ("mombasa", "south"))
+            ],
+            "choice_filter": choice_filter,
+        }
+    )
+    return minimal
+
+
+@pytest.mark.parametrize(
+    "choice_filter",
+    [
+        "region = ${region}",
+        "region = ${region} and name != 'mombasa'",
+        "selected(${region}, region) or string-length(${full_name}) > 40",
+    ],
+)
+def test_a_choice_filter_on_the_choices_columns_is_no_finding(
+    minimal, write, tmp_path, choice_filter
+):
+    write(_with_district(minimal, choice_filter))
+    assert check_directory(tmp_path) == []
+
+
+def test_a_choice_filter_that_does_not_parse_is_an_error(minimal, write, tmp_path):
+    write(_with_district(minimal, "region = ${region} and ("))
+    assert [str(finding) for finding in check_directory(tmp_path)] == [
+        "minimal.yaml: fields.3.choice_filter: expected a value (${name}, a number, 'text',"
+        " a function or '('), found the end (at character 25)"
+        " in 'region = ${region} and ('"
+    ]
+    assert check_directory(tmp_path)[0].severity == "error"
+
+
+def test_a_choice_filter_reading_a_field_the_form_does_not_have_is_an_error(
+    minimal, write, tmp_path
+):
+    write(_with_district(minimal, "region = ${regoin}"))
+    assert check_directory(tmp_path) == [
+        Finding(
+            "minimal.yaml",
+            "fields.3.choice_filter",
+            "refers to ${regoin}, which this form does not have",
+            "error",
+        )
+    ]
+
+
+def test_a_choice_filter_calling_an_unknown_function_is_an_error(minimal, write, tmp_path):
+    write(_with_district(minimal, "regoin(region) = ${region}"))
+    [finding] = check_directory(tmp_path)
+    assert (finding.location, finding.severity) == ("fields.3.choice_filter", "error")
+    assert finding.message.startswith("unknown function regoin() (at character 1)")

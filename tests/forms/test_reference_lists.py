@@ -18,7 +18,7 @@ from forms.reference_lists import ListError, as_entries, from_entries, load_list
 from forms.schema import FormDefinition
 from forms.validation import parse_answer
 from forms.xlsform import import_xlsform
-from tests.forms.test_xlsform_mapping import HEAD, workbook  # noqa: F401 (a fixture)
+from tests.forms.conftest import HEAD
 
 WARDS = (
     "name,label,label::French (fr),label::ar,district\n"
@@ -142,7 +142,7 @@ def test_the_demo_household_forms_share_the_shipped_villages():
         assert definition.choices(definition.field("village")) == villages
 
 
-def test_select_one_from_file_imports_as_a_reference_list(workbook):  # noqa: F811
+def test_select_one_from_file_imports_as_a_reference_list(workbook):
     path = workbook(
         [
             [*HEAD, "choice_filter"],

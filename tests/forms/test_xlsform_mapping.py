@@ -1,11 +1,10 @@
-"""XLSForm import, feature by feature, on small workbooks written here with openpyxl."""
+"""XLSForm import, feature by feature, on small workbooks written with openpyxl (``workbook``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from forms.answers import choices
@@ -14,38 +13,16 @@ from forms.pages import Slot, pages
 from forms.schema import FormDefinition
 from forms.xlsform import XLSFormRefused, import_xlsform, read_xlsform, sanitise
 from forms.xlsform.languages import language_code
+from tests.forms.conftest import HEAD
 
 WORKBOOKS = Path(__file__).parent / "xlsforms"
 TODAY = date(2026, 11, 20)
-Rows = list[list[str]]
-
-
-@pytest.fixture
-def workbook(tmp_path):
-    """Write an .xlsx from a survey (and choices, settings): lists of rows, header first."""
-
-    def write(survey: Rows, choices: Rows | None = None, settings: Rows | None = None) -> Path:
-        book = openpyxl.Workbook()
-        book.active.title = "survey"
-        for title, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
-            if rows:
-                sheet = book[title] if title == "survey" else book.create_sheet(title)
-                for row in rows:
-                    sheet.append(row)
-        path = tmp_path / "form.xlsx"
-        book.save(path)
-        return path
-
-    return write
 
 
 def refused(path: Path) -> list[str]:
     with pytest.raises(XLSFormRefused) as error:
         import_xlsform(path)
     return error.value.problems
-
-
-HEAD = ["type", "name", "label"]
 
 
 @pytest.mark.parametrize(
