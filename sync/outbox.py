@@ -251,6 +251,18 @@ def resume(conn: sqlite3.Connection, central_high_water: int) -> None:
     )
 
 
+def all_delivered(conn: sqlite3.Connection, change_ids: list[str]) -> bool:
+    """Whether central has acknowledged every change in ``change_ids`` (one query; a
+    change the outbox does not hold counts as not delivered)."""
+    row = conn.execute(
+        "SELECT count(*) FROM json_each(?) AS c"
+        " LEFT JOIN outbox AS o ON o.id = c.value, outbox_state AS s"
+        " WHERE s.id = 1 AND (o.seq IS NULL OR o.seq > s.acked_through)",
+        (json.dumps(change_ids),),
+    ).fetchone()
+    return row[0] == 0
+
+
 def delivered(conn: sqlite3.Connection, change_id: str) -> bool:
     """Whether central has acknowledged the change ``change_id``."""
     row = conn.execute(

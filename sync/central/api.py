@@ -112,7 +112,7 @@ def _pull(
             head = feed.head(conn, kiosk.id)
             if _matches(seen, head):
                 return head, None
-            return head, feed.pull(conn, kiosk.id, after, limit)
+            return head, feed.pull(conn, kiosk.id, after, limit, head)
 
 
 def _matches(if_none_match: str | None, head: int) -> bool:

@@ -29,9 +29,10 @@ from sync import clock, hlc, merge
 from sync.central import audit, feed, matches
 from sync.central.case_types import known as types
 from sync.central.fleet import Kiosk
+from sync.central.sign_ins import actor
 from sync.central.staff import User
 from sync.database import transaction
-from sync.problems import NOT_FOUND, Problem
+from sync.problems import CASE_CHANGED, NOT_FOUND, Problem
 from sync.protocol import CaseUpdate, canonical
 
 KIND = "case.update"
@@ -66,6 +67,15 @@ class Case:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a person saw of a case when they decided: its version and, by conflict id,
+    how many candidates each of its open conflicts had."""
+
+    version: int
+    candidates: Mapping[int, int]
 
 
 @dataclass(frozen=True)
@@ -121,15 +131,16 @@ def insert(
         case_id = target(conn, change.record.id)
         stored = load(conn, case_id) or _create(conn, case_id, change.record.type, stamp)
         before.setdefault(case_id, stored.version)
+        case_type = known[stored.type]
         source = merge.Source(change.actor, change.hlc, change.id, kiosk.id)
         outcome = merge.merge(
             stored.state,
-            known[stored.type].fields,
+            case_type.fields,
             change.patch or {},
             source,
             creates=change.base_version == 0,
         )
-        save(conn, stored, outcome, stamp)
+        save(conn, stored, outcome, stamp, case_type)
     for case_id, version in before.items():
         case = get(conn, case_id)
         if case is not None and case.version != version:
@@ -144,9 +155,13 @@ def resolve(conn: sqlite3.Connection, conflict_id: int, value: Any, user: User) 
     return resolve_many(conn, {conflict_id: value}, user)
 
 
-def resolve_many(conn: sqlite3.Connection, answers: Mapping[int, Any], user: User) -> Case:
+def resolve_many(
+    conn: sqlite3.Connection, answers: Mapping[int, Any], user: User, seen: Seen | None = None
+) -> Case:
     """A person's answers to several open conflicts of one case, by conflict id, in one
-    transaction: as :func:`resolve`, with one audit entry and one new version for all."""
+    transaction: as :func:`resolve`, with one audit entry and one new version for all.
+    With ``seen`` (the case as the person saw it), ``case_changed`` when the case has
+    moved on since, checked inside the transaction that decides."""
     with transaction(conn):
         rows = [
             conn.execute(
@@ -157,8 +172,25 @@ def resolve_many(conn: sqlite3.Connection, answers: Mapping[int, Any], user: Use
         ]
         if not rows or None in rows or len({row["case_id"] for row in rows}) != 1:
             raise Problem(NOT_FOUND)
+        case_id = rows[0]["case_id"]
+        if seen is not None and _moved(conn, case_id, seen):
+            raise Problem(CASE_CHANGED)
         values = {row["field"]: value for row, value in zip(rows, answers.values(), strict=True)}
-        return _decide(conn, rows[0]["case_id"], values, user, "case.resolve")
+        return _decide(conn, case_id, values, user, "case.resolve")
+
+
+def _moved(conn: sqlite3.Connection, case_id: str, seen: Seen) -> bool:
+    """Whether the case is no longer as ``seen``: a new version, a conflict closed or
+    opened, a candidate that joined one."""
+    row = conn.execute("SELECT version FROM cases WHERE id = ?", (case_id,)).fetchone()
+    if row is None or row["version"] != seen.version:
+        return True
+    rows = conn.execute(
+        "SELECT id, json_array_length(candidates) FROM case_conflicts"
+        " WHERE case_id = ? AND resolved_at IS NULL",
+        (case_id,),
+    )
+    return {r[0]: r[1] for r in rows} != dict(seen.candidates)
 
 
 def edit(conn: sqlite3.Connection, case_id: str, values: Mapping[str, Any], user: User) -> Case:
@@ -180,7 +212,7 @@ def _decide(
         if name not in case_type.fields or not case_type.fields[name].accepts(value):
             raise ValueError(f"{name}: not a value of the {stored.type} case type's field")
     stamp = clock.now()
-    source = merge.Source(f"staff:{user.id}", later_than(stored.state), str(uuid7()))
+    source = merge.Source(actor(user), later_than(stored.state), str(uuid7()))
     conflicts = dict(stored.state.conflicts)
     resolved = {name: conflicts.pop(name) for name in list(values) if name in conflicts}
     chose = {
@@ -193,7 +225,7 @@ def _decide(
     patch = {n: {"old": fields.get(n), "new": v} for n, v in values.items() if n not in resolved}
     outcome = merge.merge(state, case_type.fields, patch, source)
     outcome = replace(outcome, moved=outcome.moved | set(resolved))
-    save(conn, stored, outcome, stamp)
+    save(conn, stored, outcome, stamp, case_type)
     case = get(conn, case_id)
     assert case is not None
     details = {"fields": sorted(values), "version": case.version, "chose": chose}
@@ -284,9 +316,15 @@ def load(conn: sqlite3.Connection, case_id: str) -> Stored | None:
     return Stored(row["id"], row["type"], row["version"], state, json.loads(row["field_versions"]))
 
 
-def save(conn: sqlite3.Connection, stored: Stored, outcome: merge.Outcome, stamp: str) -> None:
+def save(
+    conn: sqlite3.Connection,
+    stored: Stored,
+    outcome: merge.Outcome,
+    stamp: str,
+    case_type: CaseType,
+) -> None:
     """Store a merge's outcome: a new version if kiosks see a change, conflicts opened
-    and joined. Call inside the transaction that made it."""
+    and joined. Call inside the transaction that made it; ``case_type`` is the case's."""
     changed = outcome.changed or stored.version == 0
     version = stored.version + 1 if changed else stored.version
     field_versions = {
@@ -320,7 +358,7 @@ def save(conn: sqlite3.Connection, stored: Stored, outcome: merge.Outcome, stamp
             (_candidates(state.conflicts[name]), stored.id, name),
         )
     if changed:
-        matches.remember(conn, stored.id, stored.type, state.fields)
+        matches.remember(conn, stored.id, stored.type, case_type, state.fields)
 
 
 def _candidates(candidates: Sequence[merge.Candidate]) -> str:
@@ -377,15 +415,18 @@ def history(conn: sqlite3.Connection, case_id: str) -> list[Step]:
     """Every change that named the case (or a case merged into it), in hlc order. What
     staff decided is in the audit log (target: the case id) and its conflicts."""
     case_id = target(conn, case_id)
+    # A change's record_type is the case type it named (a change to a case of another
+    # type is refused), which lets the search use changes_by_record.
     rows = conn.execute(
         "SELECT c.id AS change_id, k.code AS kiosk_code, c.actor, c.hlc, c.created_at,"
         " c.received_at, c.record_id, c.base_version, c.patch, c.payload"
         " FROM changes AS c JOIN kiosks AS k ON k.id = c.kiosk_id"
-        " WHERE c.kind = ? AND c.record_id IN (SELECT ? UNION"
-        "  SELECT alias_id FROM case_aliases WHERE case_id = ? UNION"
-        "  SELECT id FROM cases WHERE merged_into = ?)"
+        " WHERE c.kind = :kind AND c.record_type = (SELECT type FROM cases WHERE id = :id)"
+        " AND c.record_id IN (SELECT :id UNION"
+        "  SELECT alias_id FROM case_aliases WHERE case_id = :id UNION"
+        "  SELECT id FROM cases WHERE merged_into = :id)"
         " ORDER BY c.hlc, c.id",
-        (KIND, case_id, case_id, case_id),
+        {"kind": KIND, "id": case_id},
     )
     return [
         Step(**{**dict(r), "patch": json.loads(r["patch"]), "payload": json.loads(r["payload"])})

@@ -24,6 +24,7 @@ from sync import clock
 from sync import merge as three_way
 from sync.central import audit, cases, conflicts, feed, matches
 from sync.central.case_types import known as types
+from sync.central.sign_ins import actor
 from sync.central.staff import User
 from sync.database import transaction
 from sync.problems import DUPLICATE_DECIDED, NOT_FOUND, SURVIVOR_INVALID, Problem
@@ -61,14 +62,12 @@ class Pair:
     b: cases.Case
 
 
-def queue(
-    conn: sqlite3.Connection, limit: int = 50, offset: int = 0, case_type: str | None = None
-) -> list[Pair]:
-    """Open pairs, the oldest first (of ``case_type`` only, when given)."""
+def queue(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> list[Pair]:
+    """Open pairs, the oldest first."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM duplicates WHERE state = 'open'"  # noqa: S608
-        " AND (:type IS NULL OR type = :type) ORDER BY found_at, id LIMIT :limit OFFSET :offset",
-        {"type": case_type, "limit": limit, "offset": offset},
+        " ORDER BY found_at, id LIMIT :limit OFFSET :offset",
+        {"limit": limit, "offset": offset},
     ).fetchall()
     pairs = []
     for row in rows:
@@ -76,11 +75,6 @@ def queue(
         if a is not None and b is not None and a.id != b.id:
             pairs.append(Pair(Duplicate(**dict(row)), a, b))
     return pairs
-
-
-def count(conn: sqlite3.Connection) -> int:
-    """How many pairs wait for a decision."""
-    return int(conn.execute("SELECT COUNT(*) FROM duplicates WHERE state = 'open'").fetchone()[0])
 
 
 def find(conn: sqlite3.Connection, duplicate_id: int) -> Duplicate | None:
@@ -114,10 +108,10 @@ def merge(conn: sqlite3.Connection, duplicate_id: int, survivor_id: str, user: U
         assert kept is not None and gone is not None
         stamp = clock.now()
         moment = max(cases.later_than(kept.state), cases.later_than(gone.state))
-        source = three_way.Source(f"staff:{user.id}", moment, str(uuid7()))
+        source = three_way.Source(actor(user), moment, str(uuid7()))
         case_type = types(conn)[kept.type]
         outcome = combine(kept.state, gone.state, case_type, _bases(conn, loser), source)
-        cases.save(conn, kept, outcome, stamp)
+        cases.save(conn, kept, outcome, stamp, case_type)
         _retire(conn, loser, survivor, source, stamp)
         _decide(conn, pair.id, "merged", source.actor, stamp, survivor)
         _close_settled(conn, survivor, source.actor, stamp)
@@ -142,10 +136,10 @@ def dismiss(conn: sqlite3.Connection, duplicate_id: int, user: User) -> Duplicat
     """Record that the pair are different people or households."""
     with transaction(conn):
         pair = _open(conn, duplicate_id)
-        actor, stamp = f"staff:{user.id}", clock.now()
-        _decide(conn, pair.id, "dismissed", actor, stamp, None)
+        by, stamp = actor(user), clock.now()
+        _decide(conn, pair.id, "dismissed", by, stamp, None)
         details = {"duplicate": pair.id, "other": pair.case_b}
-        audit.record(conn, actor, "duplicate.dismiss", pair.case_a, user.id, **details)
+        audit.record(conn, by, "duplicate.dismiss", pair.case_a, user.id, **details)
     decided = find(conn, duplicate_id)
     assert decided is not None
     return decided

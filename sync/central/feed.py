@@ -88,14 +88,21 @@ def latest(
 
 
 def pull(
-    conn: sqlite3.Connection, kiosk_id: str, after: int, limit: int = protocol.MAX_PULL
+    conn: sqlite3.Connection,
+    kiosk_id: str,
+    after: int,
+    limit: int = protocol.MAX_PULL,
+    newest: int | None = None,
 ) -> protocol.PullResponse:
     """What ``kiosk_id`` gets when it asks for the items after cursor ``after``: up to
     ``limit`` of them, and whether there are ``more``. An ``after`` above the head (this
     central was restored from an older backup) is answered from 0. Used by the pull
-    endpoint and by anything else that carries a pull (a return bundle)."""
+    endpoint and by anything else that carries a pull (a return bundle). ``newest`` is
+    the kiosk's :func:`head` when the caller read it in the same :func:`snapshot`."""
     with snapshot(conn):
-        start = 0 if after > head(conn, kiosk_id) else after
+        if newest is None:
+            newest = head(conn, kiosk_id)
+        start = 0 if after > newest else after
         items = since(conn, kiosk_id, start, limit + 1)
     shown = items[:limit]
     return protocol.PullResponse(

@@ -230,6 +230,16 @@ def find(conn: sqlite3.Connection, name: str) -> Kiosk | None:
     return _one(conn, "name = ?", " ".join(name.split()))
 
 
+def by_id(conn: sqlite3.Connection, kiosk_id: str) -> Kiosk | None:
+    return _one(conn, "id = ?", kiosk_id)
+
+
+def token_digest(conn: sqlite3.Connection, kiosk: Kiosk) -> str | None:
+    """The SHA-256 of the kiosk's token; None until it enrolls."""
+    row = conn.execute("SELECT token_sha256 FROM kiosks WHERE id = ?", (kiosk.id,)).fetchone()
+    return None if row is None else row[0]
+
+
 def by_code(conn: sqlite3.Connection, code: str) -> Kiosk | None:
     """The kiosk numbered ``code`` (``K01``, any case)."""
     return _one(conn, "code = ?", code.strip().upper()[:MAX_NAME])

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from sync.central import access, fleet, revocation, staff
+from sync.central import access, fleet, revocation, sign_ins, staff
 from sync.central.rendering import page
 from sync.central.state import Central, of
 from sync.problems import (
@@ -134,7 +134,7 @@ def _row(kiosk: fleet.Kiosk) -> str:
 
 
 def _actor(user: staff.User) -> dict[str, Any]:
-    return {"actor": f"staff:{user.id}", "user_id": user.id}
+    return {"actor": sign_ins.actor(user), "user_id": user.id}
 
 
 def _add(central: Central, name: str, user: staff.User) -> tuple[fleet.Kiosk, str, str | None]:

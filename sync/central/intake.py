@@ -31,6 +31,8 @@ from sync.protocol import PushRequest, PushResponse, Result, WireChange
 
 Refusals = Callable[[sqlite3.Connection, Kiosk, Sequence[Any]], dict[str, str]]
 Insert = Callable[[sqlite3.Connection, Kiosk, Sequence[Any], str], None]
+#: Something to do in the push's own transaction, with its acknowledgement (an audit entry).
+Then = Callable[[sqlite3.Connection, PushResponse], None]
 
 #: What each kind does once applied: its own refusals, then its rows.
 KINDS: dict[str, tuple[Refusals, Insert]] = {
@@ -48,8 +50,11 @@ class _Verdict:
     reason: str | None = None
 
 
-def apply(conn: sqlite3.Connection, kiosk: Kiosk, push: PushRequest) -> PushResponse:
-    """Store ``push`` from ``kiosk``; the acknowledgement to send back."""
+def apply(
+    conn: sqlite3.Connection, kiosk: Kiosk, push: PushRequest, then: Then | None = None
+) -> PushResponse:
+    """Store ``push`` from ``kiosk``; the acknowledgement to send back. ``then``, when
+    given, is called with it before the transaction commits: both happen, or neither."""
     if push.kiosk_id != kiosk.id:
         raise Problem(MALFORMED_BATCH, reason="kiosk_id is not the kiosk this token belongs to")
     stamp = clock.now()
@@ -65,8 +70,11 @@ def apply(conn: sqlite3.Connection, kiosk: Kiosk, push: PushRequest) -> PushResp
             "UPDATE kiosks SET high_water = ?, last_contact = ? WHERE id = ?",
             (high_water, stamp, kiosk.id),
         )
-    results = [Result(id=v.change.id, status=v.status, reason=v.reason) for v in verdicts]
-    return PushResponse(acked_through=high_water, results=results)
+        results = [Result(id=v.change.id, status=v.status, reason=v.reason) for v in verdicts]
+        answer = PushResponse(acked_through=high_water, results=results)
+        if then is not None:
+            then(conn, answer)
+    return answer
 
 
 def _check_continues(changes: Sequence[WireChange], high_water: int) -> None:

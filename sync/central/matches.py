@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 from rapidfuzz import fuzz
 
 from forms.cases import CaseType
-from sync.central.case_types import known
 
 #: How alike two names must be, in percent, to queue the pair.
 NAME_SIMILARITY = 90.0
@@ -57,11 +56,15 @@ def marks(case_type: CaseType, fields: Mapping[str, Any]) -> Marks:
 
 
 def remember(
-    conn: sqlite3.Connection, case_id: str, type_name: str, fields: Mapping[str, Any]
+    conn: sqlite3.Connection,
+    case_id: str,
+    type_name: str,
+    case_type: CaseType,
+    fields: Mapping[str, Any],
 ) -> None:
-    """Keep the identity values of a case as they are now; call in the saving transaction."""
-    case_type = known(conn).get(type_name)
-    if case_type is None or case_type.identity is None:
+    """Keep the identity values of a case (of ``case_type``, called ``type_name``) as
+    they are now; call in the saving transaction."""
+    if case_type.identity is None:
         return
     conn.execute(
         "INSERT INTO case_identities (case_id, type, national_id, name, born, place)"

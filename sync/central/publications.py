@@ -1,8 +1,9 @@
 """What staff publish for kiosks from the command line: form definitions, reference lists
 and settings (``fieldkiosk central publish-form``, ``publish-list``, ``set-setting``).
 
-Each is checked first, then put on the feed with an audit entry in one transaction.
-Publishing what is already on the feed, unchanged, publishes nothing.
+Each is checked first, then put on the feed with an audit entry in one transaction,
+which also reads what is on the feed now (so two publishers cannot both take the same
+version). Publishing what is already on the feed, unchanged, publishes nothing.
 """
 
 from __future__ import annotations
@@ -54,16 +55,17 @@ def publish_form(conn: sqlite3.Connection, definition: FormDefinition) -> Public
     is refused: kiosks keep drafts by version, so a changed form needs a new one."""
     data = definition.model_dump(mode="json", exclude_unset=True)
     body = {"id": definition.id, "version": definition.version, "definition": data}
-    now = feed.latest(conn, "form", definition.id)
-    if now is not None and now.body.get("version") == definition.version:
-        if now.body == body:
-            return Publication("form", definition.id, None)
-        raise Problem(
-            FORM_INVALID,
-            reason=f"version {definition.version} is already published with other content;"
-            " give the form a new version",
-        )
-    return _publish(conn, "form", definition.id, body, None, version=definition.version)
+    with transaction(conn):
+        now = feed.latest(conn, "form", definition.id)
+        if now is not None and now.body.get("version") == definition.version:
+            if now.body == body:
+                return Publication("form", definition.id, None)
+            raise Problem(
+                FORM_INVALID,
+                reason=f"version {definition.version} is already published with other"
+                " content; give the form a new version",
+            )
+        return _publish(conn, "form", definition.id, body, None, version=definition.version)
 
 
 def read_list(path: Path) -> list[dict[str, Any]]:
@@ -88,16 +90,18 @@ def read_list(path: Path) -> list[dict[str, Any]]:
 
 def publish_list(conn: sqlite3.Connection, name: str, entries: list[dict[str, Any]]) -> Publication:
     """Offer the reference list ``name`` to every kiosk, as its next version."""
-    now = feed.latest(conn, "reference_list", name)
-    if now is not None and now.body.get("items") == entries:
-        return Publication("reference_list", name, None)
-    version = int(now.body.get("version", 0)) + 1 if now else 1
-    body = {"name": name, "version": version, "items": entries}
-    try:
-        protocol.ReferenceListBody.model_validate(body)
-    except ValidationError as error:
-        raise Problem(LIST_INVALID, reason=_described(error)) from None
-    return _publish(conn, "reference_list", name, body, None, version=version, entries=len(entries))
+    with transaction(conn):
+        now = feed.latest(conn, "reference_list", name)
+        if now is not None and now.body.get("items") == entries:
+            return Publication("reference_list", name, None)
+        version = int(now.body.get("version", 0)) + 1 if now else 1
+        body = {"name": name, "version": version, "items": entries}
+        try:
+            protocol.ReferenceListBody.model_validate(body)
+        except ValidationError as error:
+            raise Problem(LIST_INVALID, reason=_described(error)) from None
+        details = {"version": version, "entries": len(entries)}
+        return _publish(conn, "reference_list", name, body, None, **details)
 
 
 def set_setting(
@@ -115,10 +119,11 @@ def set_setting(
         if kiosk is None:
             raise Problem(UNKNOWN_KIOSK, name=kiosk_name)
     body = {"name": name, "value": value}
-    now = feed.latest(conn, "setting", name, kiosk.id if kiosk else None)
-    if now is not None and now.body == body:
-        return Publication("setting", name, None)
-    return _publish(conn, "setting", name, body, kiosk, value=value)
+    with transaction(conn):
+        now = feed.latest(conn, "setting", name, kiosk.id if kiosk else None)
+        if now is not None and now.body == body:
+            return Publication("setting", name, None)
+        return _publish(conn, "setting", name, body, kiosk, value=value)
 
 
 def _publish(
@@ -129,10 +134,11 @@ def _publish(
     kiosk: fleet.Kiosk | None,
     **details: Any,
 ) -> Publication:
-    with transaction(conn):
-        cursor = feed.publish(conn, kind, key, body, kiosk.id if kiosk else None)
-        details = {"cursor": cursor, **({"kiosk": kiosk.code} if kiosk else {}), **details}
-        audit.record(conn, ACTOR, f"{kind}.publish", key, **details)
+    """Put ``body`` on the feed with its audit entry; call inside the transaction that
+    read what was on the feed before."""
+    cursor = feed.publish(conn, kind, key, body, kiosk.id if kiosk else None)
+    details = {"cursor": cursor, **({"kiosk": kiosk.code} if kiosk else {}), **details}
+    audit.record(conn, ACTOR, f"{kind}.publish", key, **details)
     return Publication(kind, key, cursor)
 
 

@@ -153,10 +153,15 @@ def _resolve(request: Request, user: User, case_id: str, entered: dict[str, str]
         answers, errors = _answers(view.opens, entered)
         if errors or not answers:
             return _again(request, conn, view, entered, errors or {"": Problem(NOTHING_DECIDED)})
+        # The view is what the form showed (not stale): the deciding transaction checks
+        # that the case is still so, in case a push lands in between.
+        seen = cases.Seen(
+            view.case.version, {o.conflict.id: len(o.conflict.candidates) for o in view.opens}
+        )
         try:
-            cases.resolve_many(conn, answers, user)
+            cases.resolve_many(conn, answers, user, seen)
         except Problem as problem:
-            if problem.kind is not NOT_FOUND:
+            if problem.kind not in (NOT_FOUND, CASE_CHANGED):
                 raise
             view = _load(conn, case_id)
             return _again(request, conn, view, entered, {"": Problem(CASE_CHANGED)})

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sync import clock, protocol
 from sync.central import audit, feed
+from sync.central.sign_ins import actor
 from sync.central.staff import User
 from sync.database import transaction
 from sync.problems import (
@@ -99,7 +100,7 @@ def decide(
         )
         details = {"state": state, "previous": previous, "decision": decided + 1}
         audit.record(
-            conn, f"staff:{user.id}", "submission.review", submission.reference, user.id, **details
+            conn, actor(user), "submission.review", submission.reference, user.id, **details
         )
         body = protocol.DecisionBody.model_validate(
             {

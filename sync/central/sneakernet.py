@@ -9,7 +9,6 @@ new: every change in it is a duplicate the second time.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from pathlib import Path
 from sync import bundle, protocol
 from sync.bundle import BundleError, PushBundle
 from sync.central import audit, feed, fleet, intake
-from sync.database import transaction
 from sync.problems import SEQUENCE_GAP, Problem
 
 ACTOR = "cli"
@@ -38,10 +36,13 @@ class Imported:
     answer: protocol.PushResponse
     pulled: int
     written: Path
+    #: How many changes were applied, duplicates, refused.
+    counts: Counter[str]
 
-    @property
-    def counts(self) -> Counter[str]:
-        return Counter(result.status for result in self.answer.results)
+
+def tally(answer: protocol.PushResponse) -> Counter[str]:
+    """How many of the changes acknowledged in ``answer`` have each status."""
+    return Counter(result.status for result in answer.results)
 
 
 def import_push(conn: sqlite3.Connection, path: Path, to: Path | None = None) -> Imported:
@@ -64,16 +65,21 @@ def import_push(conn: sqlite3.Connection, path: Path, to: Path | None = None) ->
     bundle.verify(path, data, key)
     pushed = bundle.parse(path, data, PushBundle)
     first, last = pushed.body.changes[0].seq, pushed.body.changes[-1].seq
+    counts: Counter[str] = Counter()
+
+    def audited(conn: sqlite3.Connection, answer: protocol.PushResponse) -> None:
+        counts.update(tally(answer))
+        _audit(conn, path, kiosk, first, last, answer, counts)
+
     try:
-        answer = intake.apply(conn, kiosk, pushed.body)
+        answer = intake.apply(conn, kiosk, pushed.body, then=audited)
     except Problem as problem:
         if problem.kind is SEQUENCE_GAP:
             raise _gap(path, kiosk, first, int(problem.details["expected"])) from None
         raise
-    _audit(conn, path, kiosk, first, last, answer)
     pull = feed.pull(conn, kiosk.id, pushed.cursor, MAX_ITEMS)
     written = _write_return(to, kiosk, key, pushed, answer, pull)
-    return Imported(kiosk, first, last, answer, len(pull.items), written)
+    return Imported(kiosk, first, last, answer, len(pull.items), written, counts)
 
 
 def _write_return(
@@ -95,26 +101,24 @@ def _write_return(
 
 def _sender(conn: sqlite3.Connection, path: Path, kiosk_id: str) -> tuple[fleet.Kiosk, str]:
     """The kiosk that made the bundle and its token's SHA-256, or why it is refused."""
-    row = conn.execute("SELECT * FROM kiosks WHERE id = ?", (kiosk_id,)).fetchone()
-    if row is None:
+    kiosk = fleet.by_id(conn, kiosk_id)
+    if kiosk is None:
         raise BundleError(
             f"{path} comes from a kiosk this central does not know ({kiosk_id[:36]}):"
             " was it made for another central? Nothing was imported."
         )
-    names = row.keys()
-    fields = {f.name: row[f.name] for f in dataclasses.fields(fleet.Kiosk) if f.name in names}
-    kiosk = fleet.Kiosk(**fields)
-    if "revoked_at" in names and row["revoked_at"]:
+    if kiosk.revoked_at:
         raise BundleError(
             f"{path} comes from kiosk {kiosk.code} ({kiosk.name}), which an administrator"
-            f" revoked on {row['revoked_at']}; its bundles are refused. Nothing was imported."
+            f" revoked on {kiosk.revoked_at}; its bundles are refused. Nothing was imported."
         )
-    if not row["token_sha256"]:
+    token_sha256 = fleet.token_digest(conn, kiosk)
+    if not token_sha256:
         raise BundleError(
             f"{path} comes from kiosk {kiosk.code} ({kiosk.name}), which is not enrolled:"
             " its bundles cannot be checked. Nothing was imported."
         )
-    return kiosk, str(row["token_sha256"])
+    return kiosk, token_sha256
 
 
 def _gap(path: Path, kiosk: fleet.Kiosk, first: int, expected: int) -> BundleError:
@@ -132,17 +136,17 @@ def _audit(
     first: int,
     last: int,
     answer: protocol.PushResponse,
+    counts: Counter[str],
 ) -> None:
-    counts = Counter(result.status for result in answer.results)
-    with transaction(conn):
-        audit.record(
-            conn,
-            ACTOR,
-            ACTION,
-            kiosk.code,
-            file=path.name,
-            first=first,
-            last=last,
-            acked_through=answer.acked_through,
-            **{status: counts[status] for status in ("applied", "duplicate", "refused")},
-        )
+    """The import's audit entry; call inside the transaction that applies the bundle."""
+    audit.record(
+        conn,
+        ACTOR,
+        ACTION,
+        kiosk.code,
+        file=path.name,
+        first=first,
+        last=last,
+        acked_through=answer.acked_through,
+        **{status: counts[status] for status in ("applied", "duplicate", "refused")},
+    )

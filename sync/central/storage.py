@@ -276,6 +276,15 @@ MIGRATIONS = [
         )
         """,
     ),
+    sql(
+        # A case's history (cases.history) and aliases (duplicates.aliases) look up the
+        # ids merged into it: by the survivor, not by the alias.
+        "2026-11-27-case-lookups",
+        """
+        CREATE INDEX case_aliases_by_case ON case_aliases (case_id);
+        CREATE INDEX cases_by_merged_into ON cases (merged_into) WHERE merged_into IS NOT NULL
+        """,
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from uuid6 import uuid7
 
 from sync import inbox, outbox, protocol, reference
-from sync.central import fleet, staff, storage
+from sync.central import feed, fleet, staff, storage
 from sync.central.app import create_app
 from sync.database import connect, migrate, transaction
 from sync.settings import CentralSettings
@@ -74,6 +74,44 @@ def case_change(
         "patch": {name: {"old": old, "new": new} for name, (old, new) in patch.items()},
         "payload": {},
     }
+
+
+def decision(
+    reference: str,
+    state: str = "approved",
+    comment: str = "Collect the certificate at the town hall.",
+) -> dict:
+    """The body of a ``decision`` feed item: a reviewer's decision on one submission."""
+    return {
+        "reference": reference,
+        "state": state,
+        "comment": comment,
+        "decided_at": "2026-11-22T10:00:00.000Z",
+    }
+
+
+def publish(conn: Any, kind: str, key: str, body: dict, kiosk_id: str | None = None) -> int:
+    """Publish one feed item at central in its own transaction; its cursor."""
+    with transaction(conn):
+        return feed.publish(conn, kind, key, body, kiosk_id)
+
+
+#: A kiosk's heartbeat, as it posts it to ``protocol.STATUS_PATH``.
+STATUS = {
+    "protocol": 1,
+    "software": "0.1.0",
+    "outbox": {"pending": 3, "oldest_pending": "2026-11-21T09:30:00.000Z"},
+    "devices": [
+        {
+            "device": "printer",
+            "backend": "simulated",
+            "ok": False,
+            "fault": {"device": "printer", "code": "paper_out", "detail": ""},
+        },
+        {"device": "speech", "backend": "espeak", "ok": True, "fault": None},
+    ],
+    "replication": {"lag_seconds": 42.4},
+}
 
 
 def batch(kiosk_id: str, changes: list[dict]) -> dict:

@@ -8,10 +8,9 @@ import pytest
 
 from sync import identity, inbox, outbox, reference
 from sync.agent import Agent
-from sync.central import feed, fleet, storage
-from sync.database import transaction
+from sync.central import fleet, storage
 from sync.settings import AgentSettings
-from tests.sync.conftest import queue
+from tests.sync.conftest import decision, publish, queue
 
 
 @pytest.fixture
@@ -27,21 +26,12 @@ def _agent(tmp_path, me) -> Agent:
 
 
 def _publish(live_server, kind: str, key: str, body: dict, kiosk_id: str | None = None) -> None:
+    """Publish at the live central, through its own database file."""
     conn = storage.open_database(live_server.settings.data)
     try:
-        with transaction(conn):
-            feed.publish(conn, kind, key, body, kiosk_id)
+        publish(conn, kind, key, body, kiosk_id)
     finally:
         conn.close()
-
-
-def _decision(ref: str) -> dict:
-    return {
-        "reference": ref,
-        "state": "approved",
-        "comment": "",
-        "decided_at": "2026-11-22T10:00:00Z",
-    }
 
 
 def test_a_drain_pulls_every_page_then_an_unchanged_feed_costs_a_304(
@@ -50,7 +40,7 @@ def test_a_drain_pulls_every_page_then_an_unchanged_feed_costs_a_304(
     monkeypatch.setattr("sync.agent.PULL_LIMIT", 2)
     for n in range(1, 6):
         ref = reference.make("K01", n)
-        _publish(live_server, "decision", ref, _decision(ref), me.kiosk_id)
+        _publish(live_server, "decision", ref, decision(ref), me.kiosk_id)
     queue(kiosk_db, 2)
     agent = _agent(tmp_path, me)
     report = agent.drain_once()

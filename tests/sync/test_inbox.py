@@ -11,18 +11,13 @@ import sync
 from sync import inbox, outbox, protocol
 from sync.database import connect, migrate
 from sync.inbox import Decision
+from tests.sync.conftest import decision
 
 CASE_ID = "0196a3c4-0a10-7e21-b6f4-3c2d1e0f9a8b"
 
 
-def _decision(cursor: int, state: str = "approved", ref: str = "K01-00042-D") -> dict:
-    body = {
-        "reference": ref,
-        "state": state,
-        "comment": "At the town hall.",
-        "decided_at": "2026-11-22T10:00:00.000Z",
-    }
-    return {"cursor": cursor, "kind": "decision", "key": ref, "body": body}
+def _decision_item(cursor: int, state: str = "approved", ref: str = "K01-00042-D") -> dict:
+    return _item(cursor, "decision", ref, **decision(ref, state))
 
 
 def _item(cursor: int, kind: str, key: str, **body) -> dict:
@@ -54,7 +49,7 @@ def _everything() -> protocol.PullResponse:
             version=2,
             items=[{"name": "kibera", "label": {"en": "Kibera", "sw": "Kibera"}}],
         ),
-        _decision(5),
+        _decision_item(5),
         _item(
             6,
             "case",
@@ -84,7 +79,10 @@ def test_every_kind_is_stored_and_the_cursor_moves(kiosk_db):
     assert inbox.apply(kiosk_db, _everything(), etag='"7"') == 5
     assert inbox.position(kiosk_db) == (7, '"7"')
     assert inbox.decision(kiosk_db, "K01-00042-D") == Decision(
-        "K01-00042-D", "approved", "At the town hall.", "2026-11-22T10:00:00.000Z"
+        "K01-00042-D",
+        "approved",
+        "Collect the certificate at the town hall.",
+        "2026-11-22T10:00:00.000Z",
     )
     (form,) = inbox.forms(kiosk_db)
     assert (form.id, form.version, form.definition) == ("library-card", "1", {"id": "library-card"})
@@ -140,11 +138,12 @@ def test_items_and_cursor_are_one_transaction(kiosk_db):
 
 
 def test_a_later_item_replaces_an_earlier_one_and_an_older_response_does_not(kiosk_db):
-    inbox.apply(kiosk_db, _response(_decision(1, "has_issues")))
-    inbox.apply(kiosk_db, _response(_decision(2, "approved")))
+    inbox.apply(kiosk_db, _response(_decision_item(1, "has_issues")))
+    inbox.apply(kiosk_db, _response(_decision_item(2, "approved")))
     assert inbox.decision(kiosk_db, "K01-00042-D").state == "approved"
     stale = _response(
-        _decision(1, "has_issues"), _item(3, "setting", "language", name="language", value="fr")
+        _decision_item(1, "has_issues"),
+        _item(3, "setting", "language", name="language", value="fr"),
     )
     assert inbox.apply(kiosk_db, stale, after=0) == 1, "a return bundle made before the last pull"
     assert inbox.decision(kiosk_db, "K01-00042-D").state == "approved"
@@ -153,15 +152,15 @@ def test_a_later_item_replaces_an_earlier_one_and_an_older_response_does_not(kio
 
 def test_a_feed_numbered_again_from_zero_is_followed(kiosk_db):
     """Central restored from an older backup answers a cursor above its head from 0."""
-    inbox.apply(kiosk_db, _response(_decision(200, "approved")))
-    again = _response(_decision(1, "rejected", "K01-00043-B"), _decision(2, "has_issues"))
+    inbox.apply(kiosk_db, _response(_decision_item(200, "approved")))
+    again = _response(_decision_item(1, "rejected", "K01-00043-B"), _decision_item(2, "has_issues"))
     assert inbox.apply(kiosk_db, again, after=200) == 2
     assert inbox.position(kiosk_db)[0] == 2
     assert inbox.decision(kiosk_db, "K01-00042-D").state == "has_issues"
 
 
 def test_the_etag_is_kept_only_once_nothing_more_is_waiting(kiosk_db):
-    inbox.apply(kiosk_db, _response(_decision(1), more=True), etag='"9"')
+    inbox.apply(kiosk_db, _response(_decision_item(1), more=True), etag='"9"')
     assert inbox.position(kiosk_db) == (1, None)
     inbox.apply(kiosk_db, _response(cursor=1), etag='"1"')
     assert inbox.position(kiosk_db) == (1, '"1"')

@@ -184,3 +184,15 @@ def test_the_changes_about_one_record_pending_or_all(kiosk_db):
         outbox.acknowledge(kiosk_db, first.seq)
     assert outbox.about(kiosk_db, case_id) == [last]
     assert outbox.about(kiosk_db, case_id, pending=False) == [first, last]
+
+
+def test_all_delivered_is_every_change_acknowledged_and_known(kiosk_db):
+    changes = queue(kiosk_db, 3)
+    ids = [c.id for c in changes]
+    assert outbox.all_delivered(kiosk_db, []) is True
+    assert outbox.all_delivered(kiosk_db, ids[:1]) is False
+    outbox.acknowledge(kiosk_db, 2)
+    assert outbox.all_delivered(kiosk_db, ids[:2]) is True
+    assert outbox.all_delivered(kiosk_db, ids) is False
+    assert outbox.all_delivered(kiosk_db, [*ids[:2], str(uuid7())]) is False  # not in the outbox
+    assert [outbox.delivered(kiosk_db, i) for i in ids] == [True, True, False]

@@ -15,9 +15,10 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from sync import protocol
-from sync.central import audit, fleet, staff
+from sync.central import audit, fleet
 from sync.central.app import create_app
-from tests.sync.conftest import PASSWORD, csrf_token
+from tests.sync.central import people
+from tests.sync.conftest import csrf_token
 
 CODE = re.compile(r'<p class="enrollment-code" id="enrollment-code">([A-Z0-9-]+)</p>')
 QR = re.compile(r'<img class="enrollment-qr" src="([^"]+)"')
@@ -29,23 +30,16 @@ ADMIN_ROUTES = [
 ]
 
 
-def _sign_in(client: TestClient, data: Path, role: str) -> TestClient:
-    email = f"{role}@example.org"
-    staff.add_user(data, email, PASSWORD, role)
-    page = client.get("/sign-in")
-    form = {"csrftoken": csrf_token(page.text), "email": email, "password": PASSWORD}
-    assert client.post("/sign-in", data=form).status_code == 200
-    return client
-
-
 @pytest.fixture
 def admin(client, central_settings) -> TestClient:
-    return _sign_in(client, central_settings.data, "admin")
+    people.add(central_settings.data, "admin")
+    return people.sign_in(client, "admin")
 
 
 def _post(client: TestClient, path: str, **fields: str):
-    token = csrf_token(client.get("/kiosks").text)
-    return client.post(path, data={"csrftoken": token, **fields}, follow_redirects=False)
+    return client.post(
+        path, data={"csrftoken": people.token(client), **fields}, follow_redirects=False
+    )
 
 
 def _added(admin: TestClient, name: str = "Town library") -> tuple[str, str]:
@@ -78,8 +72,7 @@ def test_the_qr_code_holds_the_code(admin, tmp_path):
     expected = segno.make_qr(code, error="m")
     assert (expected.version, expected.is_micro) == (1, False)
     assert modules == [list(map(bool, row)) for row in expected.matrix_iter(border=4)]
-    if shutil.which("zbarimg") is None:
-        pytest.skip("zbarimg is missing (make test installs Debian's zbar-tools)")
+    assert shutil.which("zbarimg"), "zbarimg is missing: make test installs zbar-tools"
     picture = tmp_path / "qr.png"
     _draw(modules, picture)
     read = subprocess.run(
@@ -156,7 +149,8 @@ def test_an_unknown_kiosk_is_a_404(admin):
 def test_only_admins_manage_the_fleet(
     client, central_settings, central_db, kiosk, role, method, path
 ):
-    _sign_in(client, central_settings.data, role)
+    people.add(central_settings.data, role)
+    people.sign_in(client, role)
     page = client.get("/kiosks")
     assert page.status_code == 200 and "Library kiosk" in page.text
     assert "Add a kiosk" not in page.text and "/revoke" not in page.text
@@ -185,7 +179,8 @@ def test_every_post_needs_the_csrf_token(admin, central_db, kiosk, path):
 def test_the_code_page_is_never_cached_nor_in_an_address(central_settings):
     """The code comes back only in the answer to the POST that made it."""
     with TestClient(create_app(central_settings)) as client:
-        admin = _sign_in(client, central_settings.data, "admin")
+        people.add(central_settings.data, "admin")
+        admin = people.sign_in(client, "admin")
         response = _post(admin, "/kiosks", name="Market")
         code = CODE.search(response.text)[1]
         assert response.headers["cache-control"] == "no-store"

@@ -5,22 +5,7 @@ from __future__ import annotations
 import json
 
 from sync import protocol
-
-STATUS = {
-    "protocol": 1,
-    "software": "0.1.0",
-    "outbox": {"pending": 3, "oldest_pending": "2026-11-21T09:30:00.000Z"},
-    "devices": [
-        {
-            "device": "printer",
-            "backend": "simulated",
-            "ok": False,
-            "fault": {"device": "printer", "code": "paper_out", "detail": ""},
-        },
-        {"device": "speech", "backend": "espeak", "ok": True, "fault": None},
-    ],
-    "replication": {"lag_seconds": 42.4},
-}
+from tests.sync.conftest import STATUS
 
 
 def test_a_heartbeat_is_recorded_and_shown_on_the_fleet_page(staff_client, kiosk):
