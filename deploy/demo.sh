@@ -50,14 +50,7 @@ wait_for "$kiosk_url"
 
 worker="$var/demo-worker.txt"
 if [ ! -f "$worker" ]; then
-  # six random digits, neither all alike nor a run like 123456 (add-worker refuses those)
-  pin=$("$python" -c 'import secrets
-while True:
-    pin = "".join(secrets.choice("0123456789") for _ in range(6))
-    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
-    if len(steps) > 1:
-        print(pin)
-        break')
+  pin=$("$python" -c 'from kiosk.workers import random_pin; print(random_pin())')
   printf '%s\n' "$pin" | "$bin" kiosk add-worker "Demo worker" --data "$var/kiosk" --pin-stdin
   (umask 077 && printf 'Demo worker\n%s\n' "$pin" > "$worker")
 fi

@@ -34,7 +34,7 @@ from kiosk import (
     status,
 )
 from kiosk.devices import light_follows_sync, open_devices
-from kiosk.migrations import SCHEMA
+from kiosk.migrations import DATABASE, open_database
 from kiosk.published import FollowCentral, Published
 from kiosk.rendering import environment, render
 from kiosk.restore import UNFINISHED
@@ -44,7 +44,6 @@ from kiosk.versions import Versions
 from sync import identity, keyfile, outbox
 from sync.agent import Agent
 from sync.assets import Assets
-from sync.database import connect, migrate
 from sync.middleware import BodyLimit, SecurityHeaders
 from sync.problems import CSRF_FAILED, Problem, from_status
 from sync.responses import json_problem, wants_json
@@ -60,8 +59,7 @@ def problem_response(request: Request, problem: Problem) -> Response:
     """A problem in the reader's language: JSON for the API, a page or fragment otherwise."""
     if wants_json(request):
         return json_problem(problem)
-    session = sessions.current(request.app.state.db, request)
-    language = session.language if session else request.app.state.settings.language
+    language = sessions.language(request)
     message = problem.text(locales.translations(language).gettext)
     return render(
         request, "problem.html", {"language": language, "message": message}, problem.status
@@ -109,7 +107,6 @@ def _routes() -> list[Any]:
         Route("/assist", assist.sign_in_form),
         Route("/assist", assist.sign_in, methods=["POST"]),
         Route("/assist/sign-out", assist.sign_out, methods=["POST"]),
-        Route("/assist/next-citizen", assist.next_citizen, methods=["POST"]),
         Route("/forms/{form_id}/save", resume.save, methods=["POST"]),
         Route("/resume", resume.resume_form),
         Route("/resume", resume.resume, methods=["POST"]),
@@ -133,9 +130,8 @@ def create_app(settings: KioskSettings) -> Starlette:
         raise NotReady(
             f"the restore of {settings.data} is unfinished: run fieldkiosk restore again"
         )
-    database = settings.data / "kiosk.db"
-    db = connect(database)
-    migrate(db, SCHEMA)
+    database = settings.data / DATABASE
+    db = open_database(settings.data)
     outbox.set_node(db, me.code)
     devices = open_devices(settings)
     scans = Scans(devices.scanner)
@@ -179,7 +175,7 @@ def create_app(settings: KioskSettings) -> Starlette:
     app.state.templates = environment()
     files = load_directory(settings.forms)
     app.state.case_types = load_case_types(settings.forms)
-    app.state.versions = Versions(db, {})  # filled by follow(), with the lists written in
+    app.state.versions = Versions(db)  # filled by follow(), with the lists written in
     app.state.published = Published(app.state, files)
     app.state.published.follow()  # forms and settings central published, in effect
     app.state.versions.prune()

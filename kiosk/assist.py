@@ -100,14 +100,3 @@ async def sign_out(request: Request) -> Response:
     response = _see_other(back_to(str(form.get("next", "")) or None))
     workers.forget(response)
     return response
-
-
-async def next_citizen(request: Request) -> Response:
-    """``POST /assist/next-citizen``: wipe the citizen's session and answers, as Finish
-    does, and keep the worker signed in."""
-    session = sessions.current(_db(request), request)
-    if session is not None:
-        sessions.wipe(_db(request), session.id)
-    response = _see_other("/")
-    sessions.forget(response)
-    return response

@@ -24,7 +24,7 @@ import locales
 from forms.cases import CaseType, FieldRule
 from forms.schema import Field, FormDefinition
 from kiosk import cases, formatting
-from kiosk.screens import form_language
+from kiosk.screens import answer_text, form_language
 from kiosk.submissions import Submission
 from sync import inbox, merge, outbox
 from sync.problems import N_
@@ -132,10 +132,8 @@ def _value(
         texts = [entry["text"] if merge.is_note(entry) else str(entry) for entry in values]
         return "; ".join(texts), language
     if definition and question and question.type in ("select_one", "select_multiple"):
-        default = definition.default_language
-        labels = {c.value: c.label.get(language, default) for c in definition.choices(question)}
-        words = form_language(definition, language)
-        return ", ".join(labels.get(one, str(one)) for one in values), words
+        text = answer_text(definition, question, values, language)
+        return text, form_language(definition, language)
     kind = question.type if question else rule.type if rule else "text"
     if kind == "date":
         return ", ".join(formatting.day(one, language) for one in values), language

@@ -125,7 +125,7 @@ def _set_setting(args: argparse.Namespace) -> int:
 
 
 def _publishing_parser(tasks: argparse._SubParsersAction) -> None:
-    from sync.protocol import KIOSK_SETTINGS
+    from sync.feed_items import KIOSK_SETTINGS
     from sync.settings import CentralSettings
 
     form = tasks.add_parser("publish-form", help="offer a form definition (YAML) to every kiosk")

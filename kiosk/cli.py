@@ -64,14 +64,14 @@ def _kiosk(args: argparse.Namespace) -> int:
 
 
 def _worker_database(args: argparse.Namespace) -> sqlite3.Connection | None:
-    from kiosk import workers
+    from kiosk.migrations import open_database
     from kiosk.settings import KioskSettings
 
     data = load(KioskSettings, args).data
     if not data.is_dir():
         print(f"fieldkiosk kiosk: {data} is not a kiosk's data directory", file=sys.stderr)
         return None
-    return workers.open_database(data)
+    return open_database(data)
 
 
 def _read_pin(from_stdin: bool) -> str | None:

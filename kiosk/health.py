@@ -28,7 +28,7 @@ async def healthz(request: Request) -> JSONResponse:
         "database": database,
         "outbox": {"pending": depth, "oldest_pending": oldest},
         "sync": agent,
-        "forms": len(state.definitions),
+        "forms": len(state.versions.current),
         "devices": devices,
     }
     return JSONResponse(body, status_code=200 if database == "ok" else 503)

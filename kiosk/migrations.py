@@ -3,8 +3,13 @@ the inbox's from :mod:`sync.inbox`. :data:`SCHEMA` is all three, in the order th
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from sync import inbox, outbox
-from sync.database import sql
+from sync.database import connect, migrate, sql
+
+DATABASE = "kiosk.db"
 
 MIGRATIONS = [
     sql(
@@ -129,3 +134,10 @@ MIGRATIONS = [
 
 #: Every migration of the kiosk's database: the outbox's, the inbox's, then its own.
 SCHEMA = [*outbox.MIGRATIONS, *inbox.MIGRATIONS, *MIGRATIONS]
+
+
+def open_database(data_dir: Path) -> sqlite3.Connection:
+    """The kiosk's database in ``data_dir``, brought up to date."""
+    conn = connect(Path(data_dir) / DATABASE)
+    migrate(conn, SCHEMA)
+    return conn

@@ -83,7 +83,7 @@ def _db(request: Request) -> sqlite3.Connection:
 
 def _definition(request: Request) -> FormDefinition:
     form_id = request.path_params["form_id"]
-    definition = request.app.state.definitions.get(form_id)
+    definition = request.app.state.versions.current.get(form_id)
     if definition is None:
         raise Problem(UNKNOWN_FORM, form=form_id)
     return definition
@@ -113,7 +113,7 @@ async def home(request: Request) -> Response:
             "description": definition.description.get(language, definition.default_language),
             "language": screens.form_language(definition, language),
         }
-        for definition in sorted(request.app.state.definitions.values(), key=lambda d: d.id)
+        for definition in sorted(request.app.state.versions.current.values(), key=lambda d: d.id)
     ]
     context = {"language": language, "services": services, "back": "/"}
     return render(request, "home.html", {**context, "languages": language_choices()})

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 
 class Published:
-    """Keeps ``state.definitions``, ``state.versions`` and ``state.settings`` in step
+    """Keeps ``state.versions`` (its ``current`` forms) and ``state.settings`` in step
     with the inbox."""
 
     def __init__(self, state: State, files: dict[str, FormDefinition]) -> None:
@@ -65,7 +65,6 @@ class Published:
         pulled = {name: from_entries(items) for name, items in inbox.reference_lists(db).items()}
         current = offered({**self._files, **usable(inbox.forms(db))}, pulled)
         self._state.versions.replace(current)
-        self._state.definitions = current
 
 
 def offered(
@@ -122,7 +121,8 @@ class FollowCentral:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        # a script, stylesheet or face does not change with what central published
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
             try:
                 scope["app"].state.published.follow()
             except sqlite3.Error as error:  # serve with what is in effect; try next request

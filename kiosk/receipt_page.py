@@ -134,7 +134,7 @@ def _summary(definition: FormDefinition | None, submission: Any, language: str, 
     return [
         (
             t(slot.field.label),
-            screens.answer_text(definition, slot, get(submission.answers, slot), language, t),
+            screens.answer_text(definition, slot.field, get(submission.answers, slot), language),
             screens.answer_language(slot.field, language, words),
         )
         for page in shown

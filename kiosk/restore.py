@@ -10,13 +10,12 @@ the dead card had sent).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from kiosk import submissions
-from kiosk.migrations import SCHEMA
+from kiosk.migrations import DATABASE, open_database
 from kiosk.settings import RestoreSettings
 from sync import identity, outbox, replication
-from sync.database import connect, migrate, transaction
+from sync.database import transaction
 from sync.problems import NOT_ENROLLED, Problem
 
 
@@ -35,7 +34,7 @@ UNFINISHED = "restore.unfinished"
 
 
 def restore(settings: RestoreSettings) -> Restored:
-    database = settings.data / "kiosk.db"
+    database = settings.data / DATABASE
     unfinished = settings.data / UNFINISHED
     if not unfinished.exists():
         replication.restore(
@@ -46,12 +45,12 @@ def restore(settings: RestoreSettings) -> Restored:
             sftp_host_key=settings.sftp_host_key,
         )
         unfinished.touch()
-    done = _line_up(settings, database)
+    done = _line_up(settings)
     unfinished.unlink()
     return done
 
 
-def _line_up(settings: RestoreSettings, database: Path) -> Restored:
+def _line_up(settings: RestoreSettings) -> Restored:
     """Enroll again if the card has no identity, then continue after what central holds."""
     me = identity.load(settings.data)
     if me is None:
@@ -59,9 +58,8 @@ def _line_up(settings: RestoreSettings, database: Path) -> Restored:
             raise Problem(NOT_ENROLLED)
         me = identity.enroll(settings.data, str(settings.central), settings.enroll)
     state = identity.standing(me, timeout=settings.request_timeout)
-    conn = connect(database)
+    conn = open_database(settings.data)
     try:
-        migrate(conn, SCHEMA)
         with transaction(conn):
             outbox.resume(conn, state.high_water)
             next_after = submissions.continue_numbering(conn, state.last_reference)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
 
 import segno
 from starlette.requests import Request
@@ -17,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 import locales
 from kiosk import drafts, pages, sessions
 from kiosk.rendering import render
-from sync.clock import now
+from sync.clock import later, now
 from sync.database import transaction
 
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud and typed
@@ -45,7 +44,7 @@ async def save(request: Request) -> Response:
     journey = pages.current_journey(request)
     db, settings = request.app.state.db, request.app.state.settings
     code = _new_code()
-    expires = datetime.now(UTC) + timedelta(days=settings.draft_days)
+    expires = later(settings.draft_days * 24)
     with transaction(db):
         db.execute(
             "INSERT INTO saved_drafts VALUES (?, ?, ?, ?, ?, ?)",
@@ -55,7 +54,7 @@ async def save(request: Request) -> Response:
                 journey.draft.form_version,
                 json.dumps(journey.draft.answers),
                 journey.language,
-                expires.isoformat(timespec="milliseconds"),
+                expires,
             ),
         )
     sessions.wipe(db, journey.session.id)

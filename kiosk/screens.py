@@ -18,6 +18,7 @@ from forms.answers import choices
 from forms.errors import FieldError
 from forms.pages import Page, Slot, get, interpolate, scope
 from forms.schema import Field, FormDefinition
+from forms.validation import display_value
 from kiosk import formatting, messages
 from kiosk.rendering import render
 
@@ -239,11 +240,12 @@ def check_page(
     has not yet ticked that they agree to it."""
     language = journey.language
     screen = context(definition, language)
-    t, gettext = screen["t"], locales.translations(language).gettext
+    gettext = locales.translations(language).gettext
+    answers = journey.draft.answers
     rows = [
         {
             "question": _row_label(page, slot, screen, gettext),
-            "answer": answer_text(definition, slot, get(journey.draft.answers, slot), language, t),
+            "answer": answer_text(definition, slot.field, get(answers, slot), language),
             "answer_language": answer_language(slot.field, language, screen["form_language"]),
             "change_url": question_url(definition, page.key) + "?change=1",
         }
@@ -293,10 +295,10 @@ def _error_line(page, key, problem, screen, gettext, language) -> str:  # type: 
     return messages.Words(sentence, getattr(sentence, "language", language), about)
 
 
-def answer_text(definition: FormDefinition, slot: Slot, value: Any, language: str, t: Any) -> str:
-    """An answer as the check page shows it, in the citizen's language."""
+def answer_text(definition: FormDefinition, field: Field, value: Any, language: str) -> str:
+    """An answer as the check page, the receipt and the status page show it, in the
+    citizen's language (a choice in the form's own words)."""
     gettext = locales.translations(language).gettext
-    field = slot.field
     if value in (None, "", []):
         return ""
     if field.type == "date":
@@ -306,7 +308,6 @@ def answer_text(definition: FormDefinition, slot: Slot, value: Any, language: st
     if field.type in {"integer", "decimal"}:
         return formatting.number(value, language)
     if field.type in {"select_one", "select_multiple"}:
-        labels = {c.value: t(c.label) for c in definition.choices(field)}
-        picked = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(v, str(v)) for v in picked)
+        written = definition.written_out(field)
+        return display_value(written, value, language, definition.default_language)
     return str(value)

@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError, model_validator
 import locales
 from forms.library import DEFAULT_DIRECTORY as DEFAULT_FORMS
 from sync import litestream
-from sync.protocol import KIOSK_SETTINGS
+from sync.feed_items import KIOSK_SETTINGS
 from sync.settings import AgentSettings
 
 log = logging.getLogger(__name__)

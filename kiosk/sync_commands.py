@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -63,6 +62,7 @@ def _carried(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Nam
 
 @_carried
 def _export(args: argparse.Namespace) -> int:
+    from kiosk.migrations import open_database
     from sync import bundle, identity, sneakernet
     from sync.settings import BundleSettings
 
@@ -71,7 +71,7 @@ def _export(args: argparse.Namespace) -> int:
     if me is None:
         print(f"fieldkiosk sync: {data} holds no enrolled kiosk", file=sys.stderr)
         return 2
-    conn = _kiosk_database(data)
+    conn = open_database(data)
     try:
         for path in bundle.returns_in(args.to, me.code):
             try:
@@ -93,12 +93,6 @@ def _export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def _kiosk_database(data: Path) -> sqlite3.Connection:
-    from kiosk import workers
-
-    return workers.open_database(data)
 
 
 def _say_returned(done: Returned) -> None:
@@ -132,11 +126,12 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_at_kiosk(data: Path, args: argparse.Namespace) -> int:
+    from kiosk.migrations import open_database
     from sync import identity, sneakernet
 
     me = identity.load(data)
     assert me is not None
-    conn = _kiosk_database(data)
+    conn = open_database(data)
     try:
         _say_returned(sneakernet.take_return(conn, me, args.file))
     finally:

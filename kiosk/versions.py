@@ -18,11 +18,11 @@ from sync.database import transaction
 class Versions:
     """The current definitions plus the older versions drafts or unsent submissions use."""
 
-    def __init__(self, conn: sqlite3.Connection, current: dict[str, FormDefinition]) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.current = current
+        #: the definitions offered to new drafts, by form id (see :meth:`replace`)
+        self.current: dict[str, FormDefinition] = {}
         self._older: dict[tuple[str, str], FormDefinition] = {}
-        self.publish()
 
     def publish(self) -> None:
         """Remember every current definition (a version already stored is kept as it was)."""
@@ -83,7 +83,7 @@ class Versions:
         changes = self.conn.execute(
             "SELECT change_id FROM submissions WHERE form_id = ? AND form_version = ?", key
         ).fetchall()
-        return not all(outbox.delivered(self.conn, row[0]) for row in changes)
+        return not outbox.all_delivered(self.conn, [row[0] for row in changes])
 
 
 def _stored(definition: FormDefinition) -> str:

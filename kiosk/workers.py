@@ -16,7 +16,6 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,15 +24,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from uuid6 import uuid7
 
+from kiosk import sessions
 from sync import clock
-from sync.database import connect, migrate, transaction
+from sync.database import transaction
 from sync.problems import UNKNOWN_WORKER, WORKER_EXISTS, WORKER_INVALID, Problem
 
 COOKIE = "fieldkiosk_worker"
 MAX_TRIES = 5  # wrong PINs in a row before the worker's sign-in is locked
 MAX_NAME = 100
 PIN = re.compile(r"[0-9]{4,8}")
-SEEN_EVERY = 5.0  # seconds: how often a worker session's last-seen time is written
 _SCOPE = "fieldkiosk_worker"
 _hasher = PasswordHasher()
 
@@ -50,15 +49,6 @@ class SignInRefused(Exception):
     def __init__(self, locked_until: datetime | None = None) -> None:
         super().__init__("sign-in refused")
         self.locked_until = locked_until
-
-
-def open_database(data_dir: Path) -> sqlite3.Connection:
-    """The kiosk's database in ``data_dir``, brought up to date (for the command line)."""
-    from kiosk.migrations import SCHEMA
-
-    conn = connect(data_dir / "kiosk.db")
-    migrate(conn, SCHEMA)
-    return conn
 
 
 def add(conn: sqlite3.Connection, name: str, pin: str) -> Worker:
@@ -82,6 +72,13 @@ def add(conn: sqlite3.Connection, name: str, pin: str) -> Worker:
             (worker.id, worker.name, pin_hash, clock.now()),
         )
     return worker
+
+
+def random_pin(length: int = 6) -> str:
+    """A PIN :func:`add` takes: random digits, not one of the easy ones."""
+    while _too_easy(pin := "".join(secrets.choice("0123456789") for _ in range(length))):
+        pass
+    return pin
 
 
 def _too_easy(pin: str) -> bool:
@@ -214,7 +211,7 @@ def _lookup(conn: sqlite3.Connection, request: Request) -> Worker | None:
         with transaction(conn):
             conn.execute("DELETE FROM worker_sessions WHERE id = ?", (row["id"],))
         return None
-    if idle > SEEN_EVERY:
+    if idle > sessions.SEEN_EVERY:
         with transaction(conn):
             conn.execute(
                 "UPDATE worker_sessions SET seen_at = ? WHERE id = ?", (clock.now(), row["id"])

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx2
 
-from sync import clock, inbox, outbox, protocol, replication
+from sync import clock, feed_items, inbox, outbox, protocol, replication
 from sync.database import connect
 from sync.identity import Identity
 from sync.problems import CENTRAL_REFUSED, CENTRAL_UNREACHABLE, SEQUENCE_GAP, Problem
@@ -288,12 +288,12 @@ class Agent:
 
     def _pull(
         self, client: httpx2.Client, after: int, etag: str | None
-    ) -> tuple[protocol.PullResponse, int, str | None] | None:
+    ) -> tuple[feed_items.PullResponse, int, str | None] | None:
         """One page of the feed after ``after``; None when central says nothing changed."""
         headers = {"if-none-match": etag} if etag else {}
         params = {"after": after, "limit": PULL_LIMIT}
         try:
-            response = client.get(protocol.PULL_PATH, params=params, headers=headers)
+            response = client.get(feed_items.PULL_PATH, params=params, headers=headers)
         except httpx2.HTTPError as error:
             raise self._unreachable(error) from None
         if response.status_code == 304:
@@ -302,7 +302,7 @@ class Agent:
             code, _ = _problem_of(response)
             raise self._refused(f"pull answered HTTP {response.status_code} {code}".strip())
         try:
-            return protocol.parse_pull(response.content), after, response.headers.get("etag")
+            return feed_items.parse_pull(response.content), after, response.headers.get("etag")
         except ValueError as error:
             raise self._refused(f"an unreadable pull ({error})"[:MAX_REASON]) from None
 

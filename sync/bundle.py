@@ -25,8 +25,9 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import Field, ValidationError, model_validator
 
 from sync import clock, protocol
+from sync.feed_items import PullResponse
 from sync.problems import Problem
-from sync.protocol import Message, PullResponse, PushRequest, PushResponse, Timestamp, Uuid7
+from sync.protocol import Message, PushRequest, PushResponse, Timestamp, Uuid7
 
 VERSION = 1
 SUFFIX = ".bundle"
@@ -158,7 +159,7 @@ def parse(path: Path, data: dict[str, Any], model: type[B]) -> B:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise BundleError(f"{path} breaks the sync protocol: {_describe(error)}") from None
+        raise BundleError(f"{path} breaks the sync protocol: {protocol.describe(error)}") from None
 
 
 def push_name(code: str, first: int, last: int) -> str:
@@ -204,11 +205,3 @@ def _sync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(descriptor)
-
-
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors(include_url=False)[:MAX_ERRORS_NAMED]:
-        where = ".".join(str(part) for part in item["loc"])
-        parts.append(f"{where}: {item['msg']}" if where else item["msg"])
-    return "; ".join(parts)

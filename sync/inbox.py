@@ -4,7 +4,7 @@ One row per thing (a form, a reference list, a decision on one of this kiosk's
 submissions, a case, a setting), always the latest central sent; and, for cases, every
 field seen in conflict and at which version (:func:`clashed`), so that a conflict staff
 have since resolved is not forgotten. :func:`apply` takes a
-:class:`~sync.protocol.PullResponse`, whether it came over HTTP or in a return bundle,
+:class:`~sync.feed_items.PullResponse`, whether it came over HTTP or in a return bundle,
 and applies all its items and moves the cursor in one transaction: a pull cut short is
 simply asked again, and applying the same response twice changes nothing.
 
@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sync import clock, protocol
+from sync import clock, feed_items, protocol
 from sync.database import Migration, sql, transaction
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class Case:
 
 def apply(
     conn: sqlite3.Connection,
-    response: protocol.PullResponse,
+    response: feed_items.PullResponse,
     *,
     after: int | None = None,
     etag: str | None = None,
@@ -232,9 +232,9 @@ def _cursor(conn: sqlite3.Connection) -> int:
     return position(conn)[0]
 
 
-def _apply(conn: sqlite3.Connection, item: protocol.FeedItem) -> bool:
+def _apply(conn: sqlite3.Connection, item: feed_items.FeedItem) -> bool:
     try:
-        body = protocol.FEED_BODIES[item.kind].model_validate(item.body)
+        body = feed_items.FEED_BODIES[item.kind].model_validate(item.body)
     except ValidationError as error:
         log.warning(
             "inbox: %s item at cursor %d unreadable (%d problems); skipped",
@@ -251,12 +251,12 @@ def _apply(conn: sqlite3.Connection, item: protocol.FeedItem) -> bool:
     return _WRITERS[item.kind](conn, body, item.cursor)
 
 
-def _key(body: protocol.FeedBody) -> str:
-    if isinstance(body, protocol.DecisionBody):
+def _key(body: feed_items.FeedBody) -> str:
+    if isinstance(body, feed_items.DecisionBody):
         return body.reference
-    if isinstance(body, protocol.FormBody | protocol.CaseBody):
+    if isinstance(body, feed_items.FormBody | feed_items.CaseBody):
         return body.id
-    assert isinstance(body, protocol.ReferenceListBody | protocol.SettingBody)
+    assert isinstance(body, feed_items.ReferenceListBody | feed_items.SettingBody)
     return body.name
 
 
@@ -308,7 +308,7 @@ def _case(conn: sqlite3.Connection, body: Any, cursor: int) -> bool:
 
 
 def _setting(conn: sqlite3.Connection, body: Any, cursor: int) -> bool:
-    if body.name not in protocol.KIOSK_SETTINGS:
+    if body.name not in feed_items.KIOSK_SETTINGS:
         log.warning("inbox: central may not change the setting %s; ignored", body.name)
         return False
     if body.value is None:

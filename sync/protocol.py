@@ -13,7 +13,7 @@ import json
 import math
 import uuid
 import zlib
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -33,8 +33,6 @@ VERSION = 1
 PUSH_PATH = "/api/v1/sync/push"
 STATUS_PATH = "/api/v1/sync/status"
 STATE_PATH = "/api/v1/sync/state"
-PULL_PATH = "/api/v1/sync/pull"
-MAX_PULL = 1000
 MAX_STATUS_BYTES = 64 * 1024
 ENROLL_PATH = "/api/v1/enroll"
 MAX_ERRORS_NAMED = 3
@@ -282,7 +280,7 @@ def check_change(change: dict[str, Any]) -> AnyChange:
     try:
         return _CHANGE.validate_python(change)
     except ValidationError as error:
-        raise ValueError(f"{kind}: {_describe(error)}") from None
+        raise ValueError(f"{kind}: {describe(error)}") from None
 
 
 def fingerprint(change: AnyChange) -> str:
@@ -364,99 +362,6 @@ class SyncState(Message):
     last_reference: int = Field(ge=0)
 
 
-FeedKind = Literal["form", "reference_list", "decision", "case", "setting"]
-
-
-class FeedItem(Message):
-    """One thing central sends down (PROTOCOL.md, "Pull")."""
-
-    cursor: Annotated[int, Field(ge=1)]
-    kind: FeedKind
-    key: Annotated[str, Field(min_length=1, max_length=200)]
-    body: dict[str, JsonValue]
-
-
-class PullResponse(Message):
-    """``GET /api/v1/sync/pull``: the items after the kiosk's cursor."""
-
-    protocol: Literal[1] = 1
-    cursor: Annotated[int, Field(ge=0)]
-    more: bool
-    items: list[FeedItem]
-
-
-#: Settings a kiosk lets central change (PROTOCOL.md, "Pull"); any other is ignored.
-KIOSK_SETTINGS = ("idle_seconds", "warning_seconds", "draft_days", "language")
-DecisionState = Literal["received", "has_issues", "approved", "rejected"]
-DECISION_STATES: tuple[str, ...] = get_args(DecisionState)
-
-
-class FeedBody(BaseModel):
-    """The body of a feed item. Fields a newer central adds are ignored, not refused:
-    central is upgraded before kiosks."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class FormBody(FeedBody):
-    """``form``: a form definition, as JSON, that kiosks offer for new drafts."""
-
-    id: Name
-    version: Annotated[str, Field(min_length=1, max_length=40)]
-    definition: dict[str, JsonValue]
-
-
-class ListEntry(FeedBody):
-    name: Name
-    label: dict[Language, str]
-    #: the CSV's other columns, for choice filters (``district = ${district}``)
-    properties: dict[Annotated[str, Field(min_length=1, max_length=64)], str] = {}
-
-
-class ReferenceListBody(FeedBody):
-    """``reference_list``: named entries (villages, offices), labelled per language."""
-
-    name: Name
-    version: Annotated[int, Field(ge=1)]
-    items: list[ListEntry]
-
-
-class DecisionBody(FeedBody):
-    """``decision``: where staff have got to with one submission."""
-
-    reference: Reference
-    state: DecisionState
-    comment: str = ""
-    decided_at: Timestamp
-
-
-class CaseBody(FeedBody):
-    """``case``: central's version of a case."""
-
-    type: Name
-    id: Uuid7
-    version: Annotated[int, Field(ge=1)]
-    fields: dict[Name, JsonValue]
-    conflicts: list[Name] = Field(default_factory=list)
-    merged_into: Uuid7 | None = None
-
-
-class SettingBody(FeedBody):
-    """``setting``: a value for one of :data:`KIOSK_SETTINGS` (null: the kiosk's own again)."""
-
-    name: Name
-    value: JsonValue
-
-
-FEED_BODIES: dict[str, type[FeedBody]] = {
-    "form": FormBody,
-    "reference_list": ReferenceListBody,
-    "decision": DecisionBody,
-    "case": CaseBody,
-    "setting": SettingBody,
-}
-
-
 def parse_status(body: bytes) -> KioskStatus:
     """A validated heartbeat, or a ``malformed_body`` problem."""
     if len(body) > MAX_STATUS_BYTES:
@@ -464,7 +369,7 @@ def parse_status(body: bytes) -> KioskStatus:
     try:
         return KioskStatus.model_validate_json(body)
     except ValidationError as error:
-        raise Problem(MALFORMED_BODY, reason=_describe(error)) from None
+        raise Problem(MALFORMED_BODY, reason=describe(error)) from None
 
 
 def parse_push(body: bytes, encoding: str | None, limit: int) -> PushRequest:
@@ -472,10 +377,11 @@ def parse_push(body: bytes, encoding: str | None, limit: int) -> PushRequest:
     try:
         return PushRequest.model_validate_json(inflate(body, encoding, limit))
     except ValidationError as error:
-        raise Problem(MALFORMED_BATCH, reason=_describe(error)) from None
+        raise Problem(MALFORMED_BATCH, reason=describe(error)) from None
 
 
-def _describe(error: ValidationError) -> str:
+def describe(error: ValidationError) -> str:
+    """The first few problems of ``error``, one ``where: what`` each, for a message."""
     parts = []
     for item in error.errors(include_url=False)[:MAX_ERRORS_NAMED]:
         where = ".".join(str(part) for part in item["loc"])
@@ -490,12 +396,4 @@ def parse_response(data: bytes) -> PushResponse:
     try:
         return PushResponse.model_validate_json(data)
     except ValidationError as error:
-        raise ValueError(_describe(error)) from None
-
-
-def parse_pull(data: bytes) -> PullResponse:
-    """Central's answer to a pull; ValueError when it is not one."""
-    try:
-        return PullResponse.model_validate_json(data)
-    except ValidationError as error:
-        raise ValueError(_describe(error)) from None
+        raise ValueError(describe(error)) from None

@@ -7,11 +7,14 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import httpx2
+
+T = TypeVar("T")
 
 FIELDKIOSK = [sys.executable, "-m", "kiosk.cli"]
 
@@ -27,16 +30,36 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("FIELDKIOSK_")}
 
 
-def run(args: Sequence[str], **env: str) -> subprocess.CompletedProcess[str]:
-    """``fieldkiosk ARGS`` to completion, output captured."""
+def run(
+    args: Sequence[str], *, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``fieldkiosk ARGS`` to completion, ``input`` on its standard input, output captured."""
     return subprocess.run(
         [*FIELDKIOSK, *args],
+        input=input,
         env={**environment(), **env},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def until(check: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
+    """What ``check`` answers once it answers something true, asking every 0.2 s; an
+    AssertionError naming ``what`` if it has not after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := check():
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{what}: not there after {timeout}s")
+
+
+def has(client: httpx2.Client, path: str, *texts: str) -> str | None:
+    """The page at ``path`` if it shows every one of ``texts``, else None."""
+    page = client.get(path).text
+    return page if all(text in page for text in texts) else None
 
 
 @dataclass

@@ -14,9 +14,12 @@ EMAIL = "reviewer@example.org"
 PASSWORD = "correct horse battery staple"
 
 
-def add(central_data: str, email: str = EMAIL, password: str = PASSWORD) -> None:
+def add(
+    central_data: str, email: str = EMAIL, password: str = PASSWORD, role: str = "reviewer"
+) -> None:
+    """``central add-user EMAIL --role ROLE``, the password from the environment."""
     result = servers.run(
-        ["central", "add-user", email, "--role", "reviewer", "--data", central_data],
+        ["central", "add-user", email, "--role", role, "--data", central_data],
         FIELDKIOSK_PASSWORD=password,
     )
     assert result.returncode == 0, result.stderr

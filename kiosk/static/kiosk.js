@@ -92,13 +92,23 @@
     idleTimer = window.setTimeout(startCountdown, seconds * 1000);
   }
 
+  // Closing the warning by any means ("I need more time", or Escape, which closes a
+  // modal dialog by itself) means "more time": stop the countdown, tell the server, and
+  // start the idle timer again. The keydown of Escape came while the dialog was still
+  // open, so stillHere() did nothing then; it runs here, once the dialog is closed.
   document.addEventListener("click", function (event) {
     if (event.target && event.target.id === "idle-more-time") {
-      window.clearInterval(countdownTimer);
       document.getElementById("idle-warning").close();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var dialog = document.getElementById("idle-warning");
+    if (!dialog) { return; }
+    dialog.addEventListener("close", function () {
+      window.clearInterval(countdownTimer);
       fetch(window.location.href, {credentials: "same-origin"});  // the server sees you too
       stillHere();
-    }
+    });
   });
   ["pointerdown", "keydown", "touchstart"].forEach(function (name) {
     document.addEventListener(name, stillHere, {passive: true});

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from sync import protocol, reference
+from sync import feed_items, protocol, reference
 from sync.central import feed, feedback, filters, fleet, intake, paging, reviews, submissions
 from sync.central.access import require_role
 from sync.central.rendering import NO_STORE
@@ -103,11 +103,11 @@ def _caller(request: Request) -> fleet.Caller:
 
 def _pull(
     central: Central, caller: fleet.Caller, query: Mapping[str, str], seen: str | None
-) -> tuple[int, protocol.PullResponse | None]:
+) -> tuple[int, feed_items.PullResponse | None]:
     with central.connect() as conn:
         kiosk = fleet.authenticate(conn, *caller)
         after = paging.number(query, "after", 0, 0, MAX_CURSOR)
-        limit = paging.number(query, "limit", DEFAULT_PULL, 1, protocol.MAX_PULL)
+        limit = paging.number(query, "limit", DEFAULT_PULL, 1, feed_items.MAX_PULL)
         with feed.snapshot(conn):
             head = feed.head(conn, kiosk.id)
             if _matches(seen, head):

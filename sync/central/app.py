@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.types import Scope
 
 from forms.library import load_directory
-from sync import keyfile, protocol
+from sync import feed_items, keyfile, protocol
 from sync.assets import Assets
 from sync.central import (
     api,
@@ -38,7 +38,7 @@ from sync.settings import CentralSettings
 SESSION_COOKIE = "fieldkiosk_central"
 CSRF_COOKIE = "fieldkiosk_csrf"
 #: Kiosks authenticate with a code or a bearer token, never a cookie: CSRF cannot apply.
-KIOSK_PATHS = (protocol.ENROLL_PATH, protocol.PUSH_PATH, protocol.PULL_PATH)
+KIOSK_PATHS = (protocol.ENROLL_PATH, protocol.PUSH_PATH, feed_items.PULL_PATH)
 
 
 def routes() -> list[Route | Mount]:
@@ -55,7 +55,7 @@ def routes() -> list[Route | Mount]:
         Route(protocol.PUSH_PATH, api.push, methods=["POST"]),
         Route(protocol.STATUS_PATH, api.status, methods=["POST"]),
         Route(protocol.STATE_PATH, api.state),
-        Route(protocol.PULL_PATH, api.pull),
+        Route(feed_items.PULL_PATH, api.pull),
         Route("/kiosks", fleet_pages.kiosk_list, methods=["GET"]),
         Route("/kiosks", fleet_pages.add, methods=["POST"]),
         Route("/kiosks/{code}/new-code", fleet_pages.new_code, methods=["POST"]),

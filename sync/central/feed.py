@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sync import clock, protocol
+from sync import clock, feed_items, protocol
 
 #: What a feed item can be about (PROTOCOL.md, "Pull").
 KINDS = ("form", "reference_list", "decision", "case", "setting")
@@ -91,9 +91,9 @@ def pull(
     conn: sqlite3.Connection,
     kiosk_id: str,
     after: int,
-    limit: int = protocol.MAX_PULL,
+    limit: int = feed_items.MAX_PULL,
     newest: int | None = None,
-) -> protocol.PullResponse:
+) -> feed_items.PullResponse:
     """What ``kiosk_id`` gets when it asks for the items after cursor ``after``: up to
     ``limit`` of them, and whether there are ``more``. An ``after`` above the head (this
     central was restored from an older backup) is answered from 0. Used by the pull
@@ -105,10 +105,10 @@ def pull(
         start = 0 if after > newest else after
         items = since(conn, kiosk_id, start, limit + 1)
     shown = items[:limit]
-    return protocol.PullResponse(
+    return feed_items.PullResponse(
         cursor=shown[-1].cursor if shown else start,
         more=len(items) > limit,
-        items=[protocol.FeedItem(**item.as_json()) for item in shown],
+        items=[feed_items.FeedItem(**item.as_json()) for item in shown],
     )
 
 

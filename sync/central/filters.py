@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from sync.feed_items import DECISION_STATES
 from sync.problems import INVALID_QUERY, Problem
-from sync.protocol import DECISION_STATES
 
 MAX_TEXT = 100
 NAMES = ("form", "kiosk", "state", "from", "to")

@@ -19,7 +19,7 @@ from forms import logic
 from forms.library import DefinitionError, load_definition
 from forms.reference_lists import ListError, as_entries, read_csv
 from forms.schema import FormDefinition
-from sync import protocol
+from sync import feed_items
 from sync.central import audit, feed, fleet
 from sync.database import transaction
 from sync.problems import FORM_INVALID, LIST_INVALID, SETTING_INVALID, UNKNOWN_KIOSK, Problem
@@ -81,7 +81,7 @@ def read_list(path: Path) -> list[dict[str, Any]]:
     entries = as_entries(choices)
     for number, entry in enumerate(entries, start=2):
         try:
-            protocol.ListEntry.model_validate(entry)
+            feed_items.ListEntry.model_validate(entry)
         except ValidationError as error:
             reason = f"row {number}: {_described(error)}"
             raise Problem(LIST_INVALID, reason=reason) from None
@@ -97,7 +97,7 @@ def publish_list(conn: sqlite3.Connection, name: str, entries: list[dict[str, An
         version = int(now.body.get("version", 0)) + 1 if now else 1
         body = {"name": name, "version": version, "items": entries}
         try:
-            protocol.ReferenceListBody.model_validate(body)
+            feed_items.ReferenceListBody.model_validate(body)
         except ValidationError as error:
             raise Problem(LIST_INVALID, reason=_described(error)) from None
         details = {"version": version, "entries": len(entries)}
@@ -110,8 +110,8 @@ def set_setting(
     """Set ``name`` to ``value`` on the kiosk called ``kiosk_name``, or on every kiosk.
     Only the settings kiosks let central change are accepted; ``value`` must already be
     checked as that setting (``kiosk.settings.central_value``)."""
-    if name not in protocol.KIOSK_SETTINGS:
-        allowed = ", ".join(protocol.KIOSK_SETTINGS)
+    if name not in feed_items.KIOSK_SETTINGS:
+        allowed = ", ".join(feed_items.KIOSK_SETTINGS)
         raise Problem(SETTING_INVALID, reason=f"kiosks let central change only {allowed}")
     kiosk = None
     if kiosk_name is not None:

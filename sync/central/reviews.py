@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from sync import clock, protocol
+from sync import clock, feed_items
 from sync.central import audit, feed
 from sync.central.sign_ins import actor
 from sync.central.staff import User
@@ -102,7 +102,7 @@ def decide(
         audit.record(
             conn, actor(user), "submission.review", submission.reference, user.id, **details
         )
-        body = protocol.DecisionBody.model_validate(
+        body = feed_items.DecisionBody.model_validate(
             {
                 "reference": submission.reference,
                 "state": state,

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sync import bundle, protocol
+from sync import bundle, feed_items, protocol
 from sync.bundle import BundleError, PushBundle
 from sync.central import audit, feed, fleet, intake
 from sync.problems import SEQUENCE_GAP, Problem
@@ -88,7 +88,7 @@ def _write_return(
     key: bytes,
     pushed: PushBundle,
     answer: protocol.PushResponse,
-    pull: protocol.PullResponse,
+    pull: feed_items.PullResponse,
 ) -> Path:
     body = {
         "ack": answer.model_dump(mode="json", exclude_none=True),

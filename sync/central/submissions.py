@@ -12,7 +12,8 @@ from sync import reference
 from sync.central.filters import EVERYTHING, Filters
 from sync.central.fleet import Kiosk
 from sync.central.reviews import Review
-from sync.protocol import DECISION_STATES, SubmissionCreate
+from sync.feed_items import DECISION_STATES
+from sync.protocol import SubmissionCreate
 
 KIND = "submission.create"
 _COLUMNS = (

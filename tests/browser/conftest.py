@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,22 +36,41 @@ def browser():
 
 
 @contextmanager
-def running(root: Path, *options: str) -> Iterator[tuple[servers.Server, servers.Server]]:
+def running(
+    root: Path, *options: str, kiosk_options: Sequence[str] = ()
+) -> Iterator[tuple[servers.Server, servers.Server]]:
     """Central and an enrolled kiosk under ``root``, as real processes, both started with
-    ``options`` (``--forms DIR``, say); yields ``(central, kiosk)``."""
+    ``options`` (``--forms DIR``, say), the kiosk with ``kiosk_options`` too (``--keyboard``);
+    yields ``(central, kiosk)``."""
     central = servers.central(root / "central")
     central.args += options
     central.start()
     try:
         staff.add(str(root / "central"))
         code = servers.enroll_code(root / "central", "Browser test kiosk")
-        kiosk = servers.kiosk(root / "kiosk", central.url, "--enroll", code, *options).start()
+        kiosk = servers.kiosk(
+            root / "kiosk", central.url, "--enroll", code, *options, *kiosk_options
+        ).start()
         try:
             yield central, kiosk
         finally:
             kiosk.stop()
     finally:
         central.stop()
+
+
+def signed_in(browser, central_url: str, email: str = staff.EMAIL, password: str = staff.PASSWORD):
+    """A new browser context signed in to central as ``email``; returns ``(context, page)``,
+    the page on wherever signing in leads."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(central_url + "/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "/sign-in" not in page.url, f"{email} could not sign in"
+    return context, page
 
 
 @pytest.fixture(scope="module")

@@ -578,6 +578,7 @@ def test_every_page_says_its_language_and_direction(walk):
     direction = "rtl" if walk.language == "ar" else "ltr"
     assert locales.direction(walk.language) == direction
     said = {(visit.url, visit.lang, visit.dir) for kind in KIOSK for visit in walk.visits[kind]}
+    assert len(said) > 25, f"the walk saw only {len(said)} pages"  # 29 to 34 in a walk
     wrong = sorted(visit for visit in said if visit[1:] != (walk.language, direction))
     assert not wrong, wrong
 

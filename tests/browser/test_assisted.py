@@ -5,7 +5,6 @@ state or the consent on check your answers, in every language the kiosk offers."
 
 from __future__ import annotations
 
-import subprocess
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -34,14 +33,8 @@ Seen = dict[tuple[str, str], dict[str, Any]]
 
 def _add_worker(data: Path, name: str, pin: str) -> None:
     """Through the technicians' command, the PIN on standard input."""
-    result = subprocess.run(
-        [*servers.FIELDKIOSK, "kiosk", "add-worker", name, "--pin-stdin", "--data", str(data)],
-        input=pin + "\n",
-        env=servers.environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = servers.run(
+        ["kiosk", "add-worker", name, "--pin-stdin", "--data", str(data)], input=pin + "\n"
     )
     assert result.returncode == 0, result.stderr
 

@@ -15,6 +15,7 @@ from forms.library import DEFAULT_DIRECTORY, load_directory
 from forms.pages import more, pages, put
 from kiosk.screens import input_name
 from tests import servers, staff
+from tests.browser.conftest import running
 from tests.browser.test_assisted import (
     HELPER,
     HELPER_PIN,
@@ -38,14 +39,9 @@ ARABIC_NAME = "محمد علي"
 def touch_stack(tmp_path_factory) -> Iterator[tuple[servers.Server, servers.Server]]:
     """Central, and an enrolled kiosk with the on-screen keyboard on and one worker."""
     root = tmp_path_factory.mktemp("touch")
-    central = servers.central(root / "central").start()
-    staff.add(str(root / "central"))
-    code = servers.enroll_code(root / "central", "Touch kiosk")
-    kiosk = servers.kiosk(root / "kiosk", central.url, "--enroll", code, "--keyboard").start()
-    _add_worker(root / "kiosk", HELPER, HELPER_PIN)
-    yield central, kiosk
-    kiosk.stop()
-    central.stop()
+    with running(root, kiosk_options=["--keyboard"]) as (central, kiosk):
+        _add_worker(root / "kiosk", HELPER, HELPER_PIN)
+        yield central, kiosk
 
 
 def _listen(page) -> None:

@@ -12,14 +12,14 @@ import pytest
 import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from tests import staff
-from tests.browser.axe import report, violations
+from tests.browser.axe import MIN_TARGET, report, violations
+from tests.browser.conftest import signed_in
 from tests.browser.test_journey import _complete, _start
 from tests.citizen import complete, csrf_token
 
 pytestmark = pytest.mark.browser
 FORM = "pension-support"
 THANKS = "#feedback h2#feedback-title"
-MIN_TARGET = 48  # CSS px each way, the kiosk's own rule
 
 # Each face as the citizen sees it (the tile, its label, together with its radio), then
 # the comment box and the button.
@@ -170,12 +170,7 @@ def test_centrals_feedback_pages_pass_axe(browser, stack):
         data = {"csrftoken": token, "rating": "5", "comment": "Très rapide, merci"}
         client.post(f"/receipts/{reference}/feedback", data=data).raise_for_status()
     assert _feedback_at_central(central.url, reference)
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(central.url + "/sign-in")
-    page.fill("#email", staff.EMAIL)
-    page.fill("#password", staff.PASSWORD)
-    page.click("main button[type=submit]")
+    context, page = signed_in(browser, central.url)
     page.wait_for_url("**/submissions")
     found = {}
     for path in ["/feedback", f"/feedback?form={FORM}", f"/submissions/{reference}"]:

@@ -12,23 +12,19 @@ import pytest
 
 from sync import protocol
 from sync.central import storage
-from tests import servers
+from tests import servers, staff
 from tests.browser.axe import report, violations
+from tests.browser.conftest import signed_in
 
 pytestmark = pytest.mark.browser
 ADMIN = "admin@example.org"
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def central(tmp_path_factory):
     root = tmp_path_factory.mktemp("fleet")
     server = servers.central(root / "central").start()
-    added = servers.run(
-        ["central", "add-user", ADMIN, "--role", "admin", "--data", str(root / "central")],
-        FIELDKIOSK_PASSWORD=PASSWORD,
-    )
-    assert added.returncode == 0, added.stderr
+    staff.add(str(root / "central"), ADMIN, role="admin")
     servers.enroll_code(root / "central", "Expired kiosk")  # from the command line
     conn = storage.open_database(root / "central")
     conn.execute("UPDATE kiosks SET enrollment_expires_at = '2020-01-01T00:00:00.000Z'")
@@ -39,13 +35,7 @@ def central(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, central):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(central.url + "/sign-in")
-    page.fill("#email", ADMIN)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    context, page = signed_in(browser, central.url, ADMIN)
     yield page
     context.close()
 
@@ -65,15 +55,15 @@ def test_add_enroll_revoke_and_see_it_still_trying(page, central, tmp_path):
     code = page.inner_text("#enrollment-code").strip()
     assert page.locator("img.enrollment-qr").get_attribute("alt").endswith(code)
     _axe(page)
-    if shutil.which("zbarimg"):  # make test installs Debian's zbar-tools
-        page.locator("img.enrollment-qr").screenshot(path=str(tmp_path / "qr.png"))
-        read = subprocess.run(
-            ["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert read.stdout.strip() == code
+    assert shutil.which("zbarimg"), "make test installs zbar-tools"
+    page.locator("img.enrollment-qr").screenshot(path=str(tmp_path / "qr.png"))
+    read = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert read.stdout.strip() == code
     page.reload()  # the browser sends the form again: the code is not shown again
     assert code not in page.content() and page.locator(".error-summary").count()
     enrolled = httpx2.post(central.url + protocol.ENROLL_PATH, json={"code": code})

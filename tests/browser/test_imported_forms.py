@@ -10,6 +10,7 @@ import pytest
 
 from forms.library import load_directory
 from tests import servers
+from tests.browser.conftest import running
 from tests.browser.test_journey import _complete, _start
 
 pytestmark = pytest.mark.browser
@@ -33,13 +34,8 @@ def imported_kiosk(tmp_path_factory):
         result = servers.run(["forms", "import", str(WORKBOOKS / workbook), "--out", str(forms)])
         assert result.returncode == 0, result.stdout + result.stderr
     assert servers.run(["forms", "check", "--forms", str(forms)]).returncode == 0
-    central = servers.central(root / "central").start()
-    code = servers.enroll_code(root / "central", "Imported forms kiosk")
-    kiosk = servers.kiosk(root / "kiosk", central.url, "--enroll", code, "--forms", str(forms))
-    kiosk.start()
-    yield kiosk, load_directory(forms)
-    kiosk.stop()
-    central.stop()
+    with running(root, kiosk_options=["--forms", str(forms)]) as (_, kiosk):
+        yield kiosk, load_directory(forms)
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -46,17 +46,69 @@ def test_an_idle_kiosk_warns_then_wipes_and_back_shows_nothing(browser, stack):
     context.close()
 
 
-def test_more_time_keeps_the_answers(browser, stack):
-    _, kiosk = stack
+def _watch_for_a_wipe(page):
+    """Stub the idle form's submit, so a wipe is seen rather than done, and note when the
+    warning closes (the kiosk's own ``close`` listener, added first, has run by then)."""
+    page.evaluate(
+        """() => {
+            window.wiped = false;
+            window.warningClosed = false;
+            document.getElementById('idle-finish').submit = () => { window.wiped = true; };
+            document.getElementById('idle-finish').addEventListener(
+                'submit', () => { window.wiped = true; });
+            document.getElementById('idle-warning').addEventListener(
+                'close', () => { window.warningClosed = true; });
+        }"""
+    )
+
+
+def _answers_are_still_there(page, kiosk):
+    """The countdown is long over and nothing was wiped: the name is still answered."""
+    assert page.evaluate("window.wiped") is False, "the answers were wiped"
+    assert not page.locator("#idle-warning").is_visible()
+    assert "/questions/" in page.url
+    page.goto(f"{kiosk.url}/forms/{FORM}/questions/about_person")
+    assert page.input_value("input[name='full_name']") == SECRET
+
+
+def _warned(browser, kiosk):
+    """A page whose citizen gave a name and then left it idle until the warning shows,
+    with every wipe watched for."""
     page = browser.new_page()
     page.clock.install()
     page.goto(kiosk.url + "/")
     _start(page, FORM)
+    _give_a_name(page)
     page.clock.run_for("02:01")
+    assert page.locator("#idle-warning").is_visible()
+    _watch_for_a_wipe(page)
+    return page
+
+
+def test_more_time_keeps_the_answers(browser, stack):
+    _, kiosk = stack
+    page = _warned(browser, kiosk)
     page.click("#idle-more-time")
-    assert not page.locator("#idle-warning").is_visible()
+    page.wait_for_function("window.warningClosed")
     page.clock.run_for("00:40")
-    assert "/questions/" in page.url
+    _answers_are_still_there(page, kiosk)
+    page.close()
+
+
+def test_escape_on_the_warning_is_more_time_too(browser, stack):
+    """Escape closes a modal dialog by itself: that is "more time", not a silent countdown
+    to the wipe behind a closed warning."""
+    _, kiosk = stack
+    page = _warned(browser, kiosk)
+    page.keyboard.press("Escape")
+    page.wait_for_function("window.warningClosed")
+    page.clock.run_for("00:40")
+    assert page.evaluate("window.wiped") is False, "the answers were wiped"
+    page.clock.run_for("01:30")
+    assert page.locator("#idle-warning").is_visible(), "the idle timer starts again"
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.getElementById('idle-warning').open")
+    _answers_are_still_there(page, kiosk)
     page.close()
 
 

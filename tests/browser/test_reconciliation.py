@@ -12,13 +12,13 @@ import pytest
 from uuid6 import uuid7
 
 from sync import protocol
-from tests import servers
+from tests import servers, staff
 from tests.browser.axe import report, violations
+from tests.browser.conftest import signed_in
 from tests.sync.conftest import batch, case_change
 
 pytestmark = pytest.mark.browser
 EMAIL = "supervisor@example.org"
-PASSWORD = "correct horse battery staple"
 AMINA = {
     "head_name": (None, "Amina Okafor"),
     "national_id": (None, "79927398713"),
@@ -56,11 +56,7 @@ def central(tmp_path_factory):
     data = tmp_path_factory.mktemp("reconciliation") / "central"
     server = servers.central(data).start()
     try:
-        added = servers.run(
-            ["central", "add-user", EMAIL, "--role", "supervisor", "--data", str(data)],
-            FIELDKIOSK_PASSWORD=PASSWORD,
-        )
-        assert added.returncode == 0, added.stderr
+        staff.add(str(data), EMAIL, role="supervisor")
         library = _Kiosk(server.url, data, "Library kiosk")
         clinic = _Kiosk(server.url, data, "Clinic kiosk")
         case_id = str(uuid7())
@@ -75,13 +71,7 @@ def central(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, central):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(central[0].url + "/sign-in")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    context, page = signed_in(browser, central[0].url, EMAIL)
     yield page
     context.close()
 
@@ -96,8 +86,8 @@ def test_the_conflict_queue_passes_axe(page, central):
     assert page.locator("main tbody tr").count() == 2
     _clean(page)
     page.select_option("#type", "household")
-    page.click("form.filters button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.filters button")
     assert "type=household" in page.url
     _clean(page)
 
@@ -105,8 +95,8 @@ def test_the_conflict_queue_passes_axe(page, central):
 def test_a_conflict_and_its_case_pass_axe(page, central):
     server, case_id = central
     page.goto(server.url + "/conflicts")
-    page.click("main tbody tr >> nth=0 >> td a")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main tbody tr >> nth=0 >> td a")
     assert "/conflicts/" in page.url and page.locator("fieldset.conflict").count() == 2
     _clean(page)
     page.goto(server.url + f"/cases/{case_id}")
@@ -119,8 +109,8 @@ def test_a_wrong_value_shows_the_error_and_keeps_it(page, central):
     members = page.locator("fieldset.conflict", has_text="Number of people")
     members.get_by_label("Another value").check()
     members.locator("input[type=text]").fill("many")
-    page.click("form.resolve button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.resolve button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert page.locator("fieldset.conflict input[aria-invalid=true]").input_value() == "many"
     _clean(page)
@@ -140,14 +130,14 @@ def test_a_supervisor_decides_with_the_keyboard_then_merges(page, central):
     village = page.locator("fieldset.conflict", has_text="Village")
     village.get_by_label("Bungoma").focus()
     page.keyboard.press("Space")
-    page.click("form.resolve button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form.resolve button[type=submit]")
     assert "decided=1" in page.url and page.locator(".notice").is_visible()
     assert page.locator("fieldset.conflict").count() == 1  # members still open
     _clean(page)
     page.goto(server.url + "/duplicates")
-    page.click("section.duplicate form[action$='/merge'] button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("section.duplicate form[action$='/merge'] button")
     assert "merged=1" in page.url
     assert page.locator("fieldset.conflict", has_text="Name of the head").count() == 1
     _clean(page)

@@ -10,9 +10,9 @@ import httpx2
 import pytest
 
 from forms.library import DEFAULT_DIRECTORY, load_directory
-from tests import servers, staff
+from tests import staff
 from tests.browser.axe import report, violations
-from tests.browser.conftest import running
+from tests.browser.conftest import running, signed_in
 from tests.browser.test_journey import _arrives
 from tests.citizen import complete
 
@@ -27,26 +27,11 @@ def office(tmp_path_factory) -> Iterator[tuple[str, str]]:
     reached it from a kiosk; yields ``(central_url, reference)``."""
     root = tmp_path_factory.mktemp("office")
     with running(root) as (central, kiosk):
-        result = servers.run(
-            ["central", "add-user", ADMIN, "--role", "admin", "--data", str(root / "central")],
-            FIELDKIOSK_PASSWORD=staff.PASSWORD,
-        )
-        assert result.returncode == 0, result.stderr
+        staff.add(str(root / "central"), ADMIN, role="admin")
         with httpx2.Client(base_url=kiosk.url, follow_redirects=True, timeout=10) as client:
             reference = complete(client, load_directory(DEFAULT_DIRECTORY)["birth-certificate"])
         assert _arrives(central.url, reference)
         yield central.url, reference
-
-
-def _signed_in(browser, central_url: str, email: str):
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(central_url + "/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", staff.PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    return context, page
 
 
 def _clean(page) -> None:
@@ -56,7 +41,7 @@ def _clean(page) -> None:
 
 def test_review_pages_pass_axe(browser, office):
     central_url, reference = office
-    context, page = _signed_in(browser, central_url, ADMIN)
+    context, page = signed_in(browser, central_url, ADMIN)
     page.goto(central_url + "/submissions")
     page.select_option("#filter-state", "received")
     page.fill("#filter-from", "2020-01-01")
@@ -97,7 +82,7 @@ def test_review_pages_pass_axe(browser, office):
 
 def test_a_decision_with_the_keyboard_alone(browser, office):
     central_url, reference = office
-    context, page = _signed_in(browser, central_url, staff.EMAIL)
+    context, page = signed_in(browser, central_url, staff.EMAIL)
     page.goto(f"{central_url}/submissions/{reference}")
     page.focus("#state-has_issues")
     page.keyboard.press("Space")
@@ -116,7 +101,7 @@ def test_a_decision_with_the_keyboard_alone(browser, office):
 @pytest.mark.parametrize(("email", "audit"), [(staff.EMAIL, False), (ADMIN, True)])
 def test_the_navigation_shows_what_the_role_may_open(browser, office, email, audit):
     central_url, _ = office
-    context, page = _signed_in(browser, central_url, email)
+    context, page = signed_in(browser, central_url, email)
     links = page.eval_on_selector_all("nav.sections a", "links => links.map(a => a.pathname)")
     assert "/submissions" in links and ("/audit" in links) is audit
     context.close()

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -53,7 +51,9 @@ def test_a_household_changed_at_two_kiosks_while_central_is_stopped(tmp_path):
             number = citizen.complete(at_a, REGISTRATION)
             case_id = _case_of(tmp_path / "a", number)
             for name in ("a", "b"):
-                _until(lambda n=name: _pulled(tmp_path / n, case_id), f"kiosk {name} pulled it")
+                servers.until(
+                    lambda n=name: _pulled(tmp_path / n, case_id), f"kiosk {name} pulled it", 20
+                )
 
             central.stop()
             changed = households.change(at_a, number, {"village": "kakamega", "new_phone": PHONE_A})
@@ -63,7 +63,11 @@ def test_a_household_changed_at_two_kiosks_while_central_is_stopped(tmp_path):
 
             central.start()
             checking = _said("checking")
-            _until(lambda: _has(at_b, mine, checking), "kiosk B sees the office checking")
+            servers.until(
+                lambda: servers.has(at_b, f"/status?reference={mine}", checking),
+                "kiosk B sees the office checking",
+                20,
+            )
             case = _at_central(central_data, case_id)
             assert case.conflicts == ["village"]
             assert sorted(case.fields["phones"]) == sorted(
@@ -72,7 +76,11 @@ def test_a_household_changed_at_two_kiosks_while_central_is_stopped(tmp_path):
 
             _resolve(central.url, case_id, "kakamega")
             decided = _said("decided")
-            page = _until(lambda: _has(at_b, mine, decided), "kiosk B sees the decision")
+            page = servers.until(
+                lambda: servers.has(at_b, f"/status?reference={mine}", decided),
+                "kiosk B sees the decision",
+                20,
+            )
             assert re.search(r"Village</dt>\s*<dd[^>]*>Kakamega</dd>", page), page
     finally:
         for kiosk in kiosks:
@@ -126,17 +134,3 @@ def _read(path: Path) -> sqlite3.Connection:
 def _said(state: str) -> str:
     words = TEXTS[state]
     return locales.translations("en").gettext(words)
-
-
-def _has(client: httpx2.Client, ref: str, text: str) -> str | None:
-    page = client.get("/status", params={"reference": ref}).text
-    return page if text in page else None
-
-
-def _until(check: Callable[[], object], what: str, timeout: float = 20.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not after {timeout}s")

@@ -5,8 +5,6 @@ kiosk's idle timeout."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx2
@@ -36,7 +34,7 @@ def test_decisions_forms_and_settings_reach_the_kiosk(tmp_path):
     try:
         with httpx2.Client(base_url=kiosk.url, follow_redirects=True, timeout=10) as client:
             ref = citizen.complete(client, form)
-            _until(lambda: _pending(kiosk.url) == 0, "the submission reached central")
+            servers.until(lambda: _pending(kiosk.url) == 0, "the submission reached central")
             _decide(central_data, ref, "approved", COMMENT)
             _publish(central_data, tmp_path)
 
@@ -46,12 +44,14 @@ def test_decisions_forms_and_settings_reach_the_kiosk(tmp_path):
             client.post("/language", data=choose)
             decision = DECISIONS["approved"]  # not a literal in gettext(): no msgid extracted
             approved = locales.translations("fr").gettext(decision)
-            status = _until(
-                lambda: _has(client, f"/status?reference={ref}", approved), "the decision"
+            status = servers.until(
+                lambda: servers.has(client, f"/status?reference={ref}", approved), "the decision"
             )
             assert COMMENT in status and formatting.moment(DECIDED_AT, "fr") in status
             offered, idle = 'href="/forms/library-card"', 'data-idle-seconds="45"'
-            _until(lambda: _has(client, "/", offered, idle), "the form and the setting")
+            servers.until(
+                lambda: servers.has(client, "/", offered, idle), "the form and the setting"
+            )
         sync = httpx2.get(kiosk.url + "/healthz").json()["sync"]
         assert sync["last_pull"] and sync["pull_error"] is None
     finally:
@@ -85,19 +85,5 @@ def _publish(central_data: Path, tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
 
 
-def _has(client: httpx2.Client, path: str, *texts: str) -> str | None:
-    page = client.get(path).text
-    return page if all(text in page for text in texts) else None
-
-
 def _pending(kiosk_url: str) -> int:
     return int(httpx2.get(kiosk_url + "/healthz").json()["outbox"]["pending"])
-
-
-def _until(check: Callable[[], object], what: str, timeout: float = 30.0) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not there after {timeout}s")

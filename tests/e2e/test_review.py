@@ -6,8 +6,6 @@ form, the kiosk's agent pulls, and the kiosk's status page for that reference sa
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 import httpx2
 import pytest
@@ -35,7 +33,7 @@ def test_an_approval_on_the_review_form_shows_on_the_kiosk_status_page(tmp_path)
             status = client.get(f"/status?reference={ref}").text
             assert DECISIONS["approved"] not in status
             with staff.signed_in(central.url) as office:
-                page = _until(lambda: _page(office, f"/submissions/{ref}"), "the submission")
+                page = servers.until(lambda: _page(office, f"/submissions/{ref}"), "the submission")
                 seen = re.search(r'name="seen" value="(\d+)"', page)
                 assert seen, "the page has the review form"
                 form_data = {
@@ -47,8 +45,10 @@ def test_an_approval_on_the_review_form_shows_on_the_kiosk_status_page(tmp_path)
                 saved = office.post(f"/submissions/{ref}/review", data=form_data)
                 assert saved.status_code == 200 and "Your decision is saved" in saved.text
                 assert saved.url.path == f"/submissions/{ref}"
-            shown = _until(
-                lambda: _has(client, f"/status?reference={ref}", DECISIONS["approved"], COMMENT),
+            shown = servers.until(
+                lambda: servers.has(
+                    client, f"/status?reference={ref}", DECISIONS["approved"], COMMENT
+                ),
                 "the decision on the kiosk's status page",
             )
             assert "Approved" in shown
@@ -60,17 +60,3 @@ def test_an_approval_on_the_review_form_shows_on_the_kiosk_status_page(tmp_path)
 def _page(client: httpx2.Client, path: str) -> str | None:
     response = client.get(path)
     return response.text if response.status_code == 200 else None
-
-
-def _has(client: httpx2.Client, path: str, *texts: str) -> str | None:
-    page = client.get(path).text
-    return page if all(text in page for text in texts) else None
-
-
-def _until(check: Callable[[], str | None], what: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := check():
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not there after {timeout}s")

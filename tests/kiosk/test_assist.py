@@ -16,6 +16,7 @@ from forms.library import DEFAULT_DIRECTORY, load_directory
 from kiosk import workers
 from kiosk.app import create_app
 from kiosk.cli import main
+from kiosk.migrations import open_database
 from sync import clock
 from tests.citizen import complete, csrf_token, fill_in, valid_answer
 
@@ -158,12 +159,21 @@ def test_the_lock_lasts_as_long_as_the_setting_says(settings):
         assert timedelta(seconds=50) < left <= timedelta(minutes=1)
 
 
-@pytest.mark.parametrize("path", ["/assist", "/assist/sign-out", "/assist/next-citizen"])
-def test_every_assist_post_needs_the_csrf_token(client, worker, path):
+def test_the_sign_in_post_needs_the_csrf_token(client, worker):
     client.get("/assist")  # the browser holds a CSRF cookie
-    response = client.post(path, data={"worker": worker.id, "pin": PIN})
+    response = client.post("/assist", data={"worker": worker.id, "pin": PIN})
     assert response.status_code == 403
     assert _count(client, "worker_sessions") == 0
+
+
+def test_the_sign_out_post_needs_the_csrf_token(client, worker):
+    assert _sign_in(client, worker.id).status_code == 200
+    _to_check(client)  # a citizen's draft under way
+    assert _count(client, "worker_sessions") == 1 and _count(client, "drafts") == 1
+    response = client.post("/assist/sign-out", data={"next": f"/forms/{FORM.id}/check"})
+    assert response.status_code == 403
+    assert _count(client, "worker_sessions") == 1 and _count(client, "drafts") == 1
+    assert f"Assisted by {NAME}" in client.get(f"/forms/{FORM.id}/check").text
 
 
 def test_signed_in_the_sign_in_page_goes_home(client, worker):
@@ -180,7 +190,9 @@ def test_next_citizen_wipes_the_citizen_and_keeps_the_worker(client, worker):
     field = FORM.fields[0]
     client.post(first.url.path, data={"csrftoken": csrf_token(first.text), **valid_answer(field)})
     assert _count(client, "drafts") == 1
-    response = _post(client, "/assist/next-citizen")
+    home = client.get("/").text
+    assert 'action="/finish"' in home.split("assist-strip", 1)[1]  # the banner's Next citizen
+    response = _post(client, "/finish")
     assert response.url.path == "/"
     assert _count(client, "drafts") == 0 and _count(client, "sessions") == 0
     assert client.cookies.get("fieldkiosk_session") is None
@@ -334,7 +346,7 @@ def test_add_worker_refuses_a_weak_pin(settings, monkeypatch, capsys, pin, says)
     assert _cli(settings, "add-worker", NAME, "--pin-stdin", pin=pin, monkeypatch=monkeypatch) == 1
     error = capsys.readouterr().err
     assert "That community worker cannot be added" in error and says in error
-    assert workers.listed(workers.open_database(settings.data)) == []
+    assert workers.listed(open_database(settings.data)) == []
 
 
 def test_add_worker_asks_twice_and_refuses_two_different_pins(settings, monkeypatch, capsys):

@@ -12,7 +12,7 @@ import locales
 from kiosk import case_progress, cases, workers
 from kiosk.messages import MESSAGES
 from kiosk.migrations import MIGRATIONS as KIOSK
-from sync import inbox, outbox, protocol, reference
+from sync import feed_items, inbox, outbox, protocol, reference
 from sync.database import connect, migrate, transaction
 from tests import households
 from tests.citizen import complete, csrf_token
@@ -52,8 +52,8 @@ def _pull(client, case_id: str, version: int, fields: dict, conflicts=(), cursor
         "merged_into": None,
     }
     after = inbox.position(db)[0]
-    item = protocol.FeedItem(cursor=cursor or after + 1, kind="case", key=case_id, body=body)
-    inbox.apply(db, protocol.PullResponse(cursor=item.cursor, more=False, items=[item]))
+    item = feed_items.FeedItem(cursor=cursor or after + 1, kind="case", key=case_id, body=body)
+    inbox.apply(db, feed_items.PullResponse(cursor=item.cursor, more=False, items=[item]))
 
 
 def _acknowledged(client) -> None:

@@ -11,7 +11,7 @@ import locales
 from forms.library import DEFAULT_DIRECTORY, load_directory
 from kiosk import formatting
 from kiosk.status import DECISIONS
-from sync import inbox, protocol
+from sync import feed_items, inbox
 from tests.citizen import complete, csrf_token, fill_in
 
 DEFINITIONS = load_directory(DEFAULT_DIRECTORY)
@@ -22,8 +22,10 @@ DECIDED_AT = "2026-11-22T10:00:00.000Z"
 def _pulled(client, kind: str, key: str, body: dict) -> None:
     """As the agent does with a pull: the item goes into the inbox."""
     cursor = inbox.position(client.app.state.db)[0] + 1
-    item = protocol.FeedItem(cursor=cursor, kind=kind, key=key, body=body)
-    inbox.apply(client.app.state.db, protocol.PullResponse(cursor=cursor, more=False, items=[item]))
+    item = feed_items.FeedItem(cursor=cursor, kind=kind, key=key, body=body)
+    inbox.apply(
+        client.app.state.db, feed_items.PullResponse(cursor=cursor, more=False, items=[item])
+    )
 
 
 def _decide(client, ref: str, state: str, comment: str = "") -> None:
@@ -106,7 +108,7 @@ def test_a_pulled_form_that_does_not_validate_is_ignored_and_logged(client, capl
     _pulled(client, "form", FORM, illogical)
     home = client.get("/").text
     assert 'href="/forms/broken-form"' not in home
-    assert client.app.state.definitions[FORM].version == "2026.11.1", "the directory's stays"
+    assert client.app.state.versions.current[FORM].version == "2026.11.1", "the directory's stays"
     assert "form broken-form version 1 from central is not usable (fields: missing)" in caplog.text
     assert f"form {FORM} version 2026.12.9 from central is not usable" in caplog.text
 
@@ -135,13 +137,13 @@ def test_a_pulled_reference_list_replaces_the_one_the_forms_directory_ships(clie
     """The household forms take their villages from ``lists/villages.csv``; once central
     publishes a new list, the kiosk offers its villages and the answer is one of them."""
     form = "household-registration"
-    shipped = client.app.state.definitions[form]
+    shipped = client.app.state.versions.current[form]
     village = shipped.field("village")
     assert [c.value for c in shipped.choices(village)][:2] == ["kisumu", "kakamega"]
     body = {"name": "villages", "version": 2, "items": VILLAGES}
     _pulled(client, "reference_list", "villages", body)
     client.get("/")  # the kiosk looks at its inbox before each request
-    offered = client.app.state.definitions[form]
+    offered = client.app.state.versions.current[form]
     assert [c.value for c in offered.choices(village)] == ["kisumu", "kondele"]
     assert offered.choices(village)[1].properties == {"ward": "2"}
     client.follow_redirects = True

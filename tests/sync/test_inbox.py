@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import sync
-from sync import inbox, outbox, protocol
+from sync import feed_items, inbox, outbox
 from sync.database import connect, migrate
 from sync.inbox import Decision
 from tests.sync.conftest import decision
@@ -24,14 +24,16 @@ def _item(cursor: int, kind: str, key: str, **body) -> dict:
     return {"cursor": cursor, "kind": kind, "key": key, "body": body}
 
 
-def _response(*items: dict, more: bool = False, cursor: int | None = None) -> protocol.PullResponse:
+def _response(
+    *items: dict, more: bool = False, cursor: int | None = None
+) -> feed_items.PullResponse:
     last = cursor if cursor is not None else (items[-1]["cursor"] if items else 0)
-    return protocol.PullResponse(
-        cursor=last, more=more, items=[protocol.FeedItem(**i) for i in items]
+    return feed_items.PullResponse(
+        cursor=last, more=more, items=[feed_items.FeedItem(**i) for i in items]
     )
 
 
-def _everything() -> protocol.PullResponse:
+def _everything() -> feed_items.PullResponse:
     return _response(
         _item(
             3,
@@ -205,7 +207,7 @@ def _dump(conn) -> list:
 def test_the_pull_example_in_the_protocol_applies(kiosk_db):
     doc = (Path(sync.__file__).parent / "PROTOCOL.md").read_text()
     block = doc.split("## Pull", 1)[1].split("200 OK", 1)[1].split("```", 1)[0]
-    example = protocol.PullResponse.model_validate_json(block.split("\n\n", 1)[1])
+    example = feed_items.PullResponse.model_validate_json(block.split("\n\n", 1)[1])
     assert inbox.apply(kiosk_db, example) == 1
     assert inbox.decision(kiosk_db, "K01-00042-D").state == "approved"
     assert inbox.position(kiosk_db)[0] == 187

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import sync
-from sync import bundle, protocol
+from sync import bundle, feed_items, protocol
 from sync.problems import CATALOGUE
 
 DOC = (Path(sync.__file__).parent / "PROTOCOL.md").read_text()
@@ -52,7 +52,7 @@ def test_every_example_parses_as_some_message(body):
         protocol.SubmissionCreate,
         protocol.FeedbackCreate,
         protocol.CaseUpdate,
-        protocol.PullResponse,
+        feed_items.PullResponse,
         bundle.PushBundle,
         bundle.ReturnBundle,
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from httpx2 import Response
 from starlette.testclient import TestClient
 
 from sync.central import staff
@@ -33,3 +34,15 @@ def sign_in(client: TestClient, role: str) -> TestClient:
 def token(client: TestClient) -> str:
     """A CSRF token for ``client``'s next POST (any page that has a form gives one)."""
     return csrf_token(client.get("/sign-in").text)
+
+
+def signed_in(client: TestClient, data: Path, role: str) -> TestClient:
+    """A new ``role`` user, and ``client`` signed in as them."""
+    add(data, role)
+    return sign_in(client, role)
+
+
+def post(client: TestClient, path: str, **fields: str) -> Response:
+    """A staff form sent as the browser sends it: with its CSRF token, not following the
+    redirect (so the test sees the 303 or the 4xx)."""
+    return client.post(path, data={"csrftoken": token(client), **fields}, follow_redirects=False)

@@ -8,7 +8,7 @@ import pytest
 from uuid6 import uuid7
 
 from forms.library import DEFAULT_DIRECTORY
-from sync import identity, inbox, outbox, protocol, sneakernet
+from sync import feed_items, identity, inbox, outbox, protocol, sneakernet
 from sync.central import audit, cases, conflicts, feed, fleet, intake, publications, staff
 from sync.central import sneakernet as central_side
 from sync.database import connect, migrate
@@ -235,5 +235,5 @@ def test_a_pull_reads_the_head_once(client, kiosk, central_db, monkeypatch):
 
     monkeypatch.setattr(feed, "head", head)
     headers = {"authorization": f"Bearer {kiosk.token}"}
-    response = client.get(protocol.PULL_PATH, params={"after": 0}, headers=headers)
+    response = client.get(feed_items.PULL_PATH, params={"after": 0}, headers=headers)
     assert response.status_code == 200 and calls == [kiosk.id]

@@ -32,19 +32,12 @@ ADMIN_ROUTES = [
 
 @pytest.fixture
 def admin(client, central_settings) -> TestClient:
-    people.add(central_settings.data, "admin")
-    return people.sign_in(client, "admin")
-
-
-def _post(client: TestClient, path: str, **fields: str):
-    return client.post(
-        path, data={"csrftoken": people.token(client), **fields}, follow_redirects=False
-    )
+    return people.signed_in(client, central_settings.data, "admin")
 
 
 def _added(admin: TestClient, name: str = "Town library") -> tuple[str, str]:
     """Add a kiosk from the page; its enrollment code and the QR code's data URI."""
-    response = _post(admin, "/kiosks", name=name)
+    response = people.post(admin, "/kiosks", name=name)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     return CODE.search(response.text)[1], QR.search(response.text)[1].replace("&amp;", "&")
@@ -53,7 +46,7 @@ def _added(admin: TestClient, name: str = "Town library") -> tuple[str, str]:
 def test_an_admin_adds_a_kiosk_and_sees_its_code_once(admin, client, central_db):
     code, _ = _added(admin)
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){2}", code)
-    again = _post(admin, "/kiosks", name="Town library")  # the browser sends the form again
+    again = people.post(admin, "/kiosks", name="Town library")  # the browser sends the form again
     assert again.status_code == 409 and code not in again.text
     assert "There is already a kiosk called" in again.text
     listed = admin.get("/kiosks").text
@@ -82,7 +75,7 @@ def test_the_qr_code_holds_the_code(admin, tmp_path):
 
 
 def test_adding_a_bad_name_says_why(admin):
-    response = _post(admin, "/kiosks", name="   ")
+    response = people.post(admin, "/kiosks", name="   ")
     assert response.status_code == 400
     assert "a kiosk name has 1 to 100 characters" in response.text
     assert 'aria-invalid="true"' in response.text and "enrollment-code" not in response.text
@@ -95,11 +88,11 @@ def test_an_expired_code_shows_as_expired_with_a_new_code(admin, client, central
     assert "Code expired" in page and 'action="/kiosks/K01/new-code"' in page
     issued = re.search(r'name="issued" value="([^"]*)"', page)[1]
     assert issued == "2020-01-01T00:00:00.000Z"
-    renewed = _post(admin, "/kiosks/K01/new-code", issued=issued)
+    renewed = people.post(admin, "/kiosks/K01/new-code", issued=issued)
     assert renewed.status_code == 200 and renewed.headers["cache-control"] == "no-store"
     code = CODE.search(renewed.text)[1]
     assert code != first and "no longer works" in renewed.text
-    resent = _post(admin, "/kiosks/K01/new-code", issued=issued)
+    resent = people.post(admin, "/kiosks/K01/new-code", issued=issued)
     assert resent.status_code == 409 and "code_renewed" in resent.text
     assert client.post(protocol.ENROLL_PATH, json={"code": first}).status_code == 403
     assert client.post(protocol.ENROLL_PATH, json={"code": code}).status_code == 200
@@ -108,10 +101,10 @@ def test_an_expired_code_shows_as_expired_with_a_new_code(admin, client, central
 def test_revoking_asks_for_a_reason_then_marks_the_kiosk(admin, kiosk, central_db):
     confirm = admin.get("/kiosks/K01/revoke")
     assert confirm.status_code == 200 and "cannot be undone" in confirm.text
-    empty = _post(admin, "/kiosks/K01/revoke", reason="  ")
+    empty = people.post(admin, "/kiosks/K01/revoke", reason="  ")
     assert empty.status_code == 400 and "Say why the kiosk is revoked" in empty.text
     assert central_db.execute("SELECT revoked_at FROM kiosks").fetchone()[0] is None
-    done = _post(admin, "/kiosks/K01/revoke", reason="Stolen on 3 March")
+    done = people.post(admin, "/kiosks/K01/revoke", reason="Stolen on 3 March")
     assert done.status_code == 303 and done.headers["location"] == "/kiosks#kiosk-K01"
     row = central_db.execute("SELECT revoked_at, revoked_by, revoke_reason FROM kiosks").fetchone()
     assert row["revoked_at"] and row["revoke_reason"] == "Stolen on 3 March"
@@ -119,14 +112,14 @@ def test_revoking_asks_for_a_reason_then_marks_the_kiosk(admin, kiosk, central_d
     assert 'class="revoked"' in page and "by admin@example.org" in page
     assert 'action="/kiosks/K01/new-code"' not in page
     assert admin.get("/kiosks/K01/revoke", follow_redirects=False).status_code == 303
-    refused = _post(admin, "/kiosks/K01/new-code", issued="")
+    refused = people.post(admin, "/kiosks/K01/new-code", issued="")
     assert refused.status_code == 409 and "kiosk_revoked" in refused.text
 
 
 def test_every_action_is_audited_as_the_admin_without_the_code(admin, central_db):
     code, _ = _added(admin)
-    renewed = CODE.search(_post(admin, "/kiosks/K01/new-code", issued=_issued(admin)).text)[1]
-    _post(admin, "/kiosks/K01/revoke", reason="Lost")
+    renewed = CODE.search(people.post(admin, "/kiosks/K01/new-code", issued=_issued(admin)).text)[1]
+    people.post(admin, "/kiosks/K01/revoke", reason="Lost")
     user_id = central_db.execute("SELECT id FROM users").fetchone()[0]
     entries = [e for e in audit.newest(central_db, 10) if _fleet(e)]
     assert [(e.action, e.target, e.actor) for e in entries] == [
@@ -141,7 +134,7 @@ def test_every_action_is_audited_as_the_admin_without_the_code(admin, central_db
 
 def test_an_unknown_kiosk_is_a_404(admin):
     assert admin.get("/kiosks/K99/revoke").status_code == 404
-    assert _post(admin, "/kiosks/K99/new-code", issued="").status_code == 404
+    assert people.post(admin, "/kiosks/K99/new-code", issued="").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["reviewer", "supervisor"])
@@ -181,7 +174,7 @@ def test_the_code_page_is_never_cached_nor_in_an_address(central_settings):
     with TestClient(create_app(central_settings)) as client:
         people.add(central_settings.data, "admin")
         admin = people.sign_in(client, "admin")
-        response = _post(admin, "/kiosks", name="Market")
+        response = people.post(admin, "/kiosks", name="Market")
         code = CODE.search(response.text)[1]
         assert response.headers["cache-control"] == "no-store"
         assert code not in str(response.url) and "location" not in response.headers

@@ -8,26 +8,26 @@ import socket
 
 import pytest
 
-from sync import protocol
+from sync import feed_items
 from tests.sync.conftest import decision, enrolled, publish
 
 
 def _pull(client, kiosk, **params) -> tuple:
     headers = {"authorization": f"Bearer {kiosk.token}", **params.pop("headers", {})}
-    response = client.get(protocol.PULL_PATH, params=params, headers=headers)
+    response = client.get(feed_items.PULL_PATH, params=params, headers=headers)
     return response, (
-        protocol.parse_pull(response.content) if response.status_code == 200 else None
+        feed_items.parse_pull(response.content) if response.status_code == 200 else None
     )
 
 
 def test_without_a_valid_token_nothing_is_pulled(client, kiosk):
-    missing = client.get(protocol.PULL_PATH)
+    missing = client.get(feed_items.PULL_PATH)
     assert missing.status_code == 401 and missing.json()["code"] == "token_missing"
     assert missing.headers["www-authenticate"].startswith("Bearer")
-    wrong = client.get(protocol.PULL_PATH, headers={"authorization": "Bearer not-a-token"})
+    wrong = client.get(feed_items.PULL_PATH, headers={"authorization": "Bearer not-a-token"})
     assert wrong.status_code == 401 and wrong.json()["code"] == "token_invalid"
     stale = client.get(
-        protocol.PULL_PATH, headers={"authorization": "Bearer x", "if-none-match": '"0"'}
+        feed_items.PULL_PATH, headers={"authorization": "Bearer x", "if-none-match": '"0"'}
     )
     assert stale.status_code == 401, "a 304 never answers an unauthenticated request"
 
@@ -71,7 +71,7 @@ def test_an_unchanged_feed_is_a_304_of_a_few_hundred_bytes(client, central_db, k
 def _raw_304(server, token: str, etag: str) -> bytes:
     """Status line and headers of an unchanged pull, exactly as they cross the wire."""
     request = (
-        f"GET {protocol.PULL_PATH}?after=1&limit=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"GET {feed_items.PULL_PATH}?after=1&limit=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Authorization: Bearer {token}\r\nAccept-Encoding: gzip\r\n"
         f"If-None-Match: {etag}\r\nConnection: close\r\n\r\n"
     )
@@ -116,7 +116,7 @@ def test_a_cursor_above_the_head_is_answered_from_zero(client, central_db, kiosk
 )
 def test_a_bad_query_is_invalid_query(client, kiosk, query, name):
     response = client.get(
-        f"{protocol.PULL_PATH}?{query}", headers={"authorization": f"Bearer {kiosk.token}"}
+        f"{feed_items.PULL_PATH}?{query}", headers={"authorization": f"Bearer {kiosk.token}"}
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_query" and response.json()["details"]["name"] == name
@@ -126,11 +126,11 @@ def test_gzip_only_for_a_client_that_accepts_it(client, central_db, kiosk):
     publish(central_db, "decision", "K01-00001-D", decision("K01-00001-D"), kiosk.id)
     headers = {"authorization": f"Bearer {kiosk.token}"}
     with client.stream(
-        "GET", protocol.PULL_PATH, headers={**headers, "accept-encoding": "gzip"}
+        "GET", feed_items.PULL_PATH, headers={**headers, "accept-encoding": "gzip"}
     ) as zipped:
         body = b"".join(zipped.iter_raw())
     assert zipped.headers["content-encoding"] == "gzip" and zipped.headers["vary"]
     assert json.loads(gzip.decompress(body))["items"][0]["key"] == "K01-00001-D"
-    plain = client.get(protocol.PULL_PATH, headers={**headers, "accept-encoding": "identity"})
+    plain = client.get(feed_items.PULL_PATH, headers={**headers, "accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert plain.json()["cursor"] == 1

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from sync import protocol
+from sync import feed_items
 from sync.central import audit, feed, reviews, storage, submissions
 from sync.database import connect, migrate
 from tests.sync.central import people
@@ -55,7 +55,7 @@ def test_an_approval_is_stored_audited_and_sent_to_the_kiosk(staff_client, kiosk
         "comment": COMMENT,
         "decided_at": found.review.decided_at,
     }
-    assert protocol.DecisionBody.model_validate(item.body).state == "approved"
+    assert feed_items.DecisionBody.model_validate(item.body).state == "approved"
     entry = audit.newest(central_db, 1, target=ref)[0]
     assert (entry.action, entry.actor) == ("submission.review", "staff:1")
     assert entry.details == {"state": "approved", "previous": "received", "decision": 1}
@@ -68,10 +68,10 @@ def test_the_decision_goes_to_the_kiosk_that_made_it_and_no_other(
     assert other.push(staff_client, [wire_change(1, other.code)]).status_code == 200
     _review(staff_client, ref, state="has_issues", comment="The date of birth is missing.")
     mine = staff_client.get(
-        protocol.PULL_PATH, headers={"authorization": kiosk.headers["authorization"]}
+        feed_items.PULL_PATH, headers={"authorization": kiosk.headers["authorization"]}
     )
     theirs = staff_client.get(
-        protocol.PULL_PATH, headers={"authorization": other.headers["authorization"]}
+        feed_items.PULL_PATH, headers={"authorization": other.headers["authorization"]}
     )
     decisions = [i for i in mine.json()["items"] if i["kind"] == "decision"]
     assert [(i["key"], i["body"]["state"]) for i in decisions] == [(ref, "has_issues")]

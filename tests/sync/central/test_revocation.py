@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sync import identity, outbox, protocol
+from sync import feed_items, identity, outbox, protocol
 from sync.agent import Agent
 from sync.central import audit, fleet, revocation, storage
 from sync.database import connect, migrate
@@ -32,7 +32,7 @@ def _every_endpoint(client, kiosk) -> dict[str, object]:
             headers={**bearer, "content-type": "application/json"},
         ),
         protocol.STATE_PATH: client.get(protocol.STATE_PATH, headers=bearer),
-        protocol.PULL_PATH: client.get(protocol.PULL_PATH, headers=bearer),
+        feed_items.PULL_PATH: client.get(feed_items.PULL_PATH, headers=bearer),
     }
 
 
@@ -42,7 +42,7 @@ def test_every_kiosk_endpoint_refuses_a_revoked_token_and_records_it(client, kio
         protocol.PUSH_PATH: 200,
         protocol.STATUS_PATH: 204,
         protocol.STATE_PATH: 200,
-        protocol.PULL_PATH: 200,
+        feed_items.PULL_PATH: 200,
     }
     _revoke(central_db, kiosk)
     for path, response in _every_endpoint(client, kiosk).items():
@@ -51,7 +51,7 @@ def test_every_kiosk_endpoint_refuses_a_revoked_token_and_records_it(client, kio
         assert response.headers["www-authenticate"].startswith("Bearer"), path
     rows = central_db.execute("SELECT * FROM refused_contacts").fetchall()
     assert [(r["address"], r["attempts"], r["last_path"]) for r in rows] == [
-        ("testclient", 4, protocol.PULL_PATH)
+        ("testclient", 4, feed_items.PULL_PATH)
     ]
     assert central_db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
 
@@ -64,7 +64,7 @@ def test_the_fleet_page_shows_the_revoked_kiosk_still_trying(staff_client, kiosk
     _every_endpoint(staff_client, kiosk)
     page = staff_client.get("/kiosks")
     assert "Still trying:" in page.text
-    assert f"({protocol.PULL_PATH}, from testclient)" in page.text
+    assert f"({feed_items.PULL_PATH}, from testclient)" in page.text
     assert "Refused attempts: 4" in page.text
 
 

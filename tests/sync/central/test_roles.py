@@ -16,7 +16,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from sync import protocol
+from sync import feed_items, protocol
 from sync.central import access, staff
 from sync.central.app import create_app, routes
 from sync.settings import CentralSettings
@@ -57,7 +57,7 @@ OPEN = {
     f"POST {protocol.PUSH_PATH}": "kiosks: bearer token",
     f"POST {protocol.STATUS_PATH}": "kiosks: bearer token",
     f"GET {protocol.STATE_PATH}": "kiosks: bearer token",
-    f"GET {protocol.PULL_PATH}": "kiosks: bearer token",
+    f"GET {feed_items.PULL_PATH}": "kiosks: bearer token",
 }
 BELOW = {
     role: [r for r in access.RANKS if access.RANKS[r] < rank] for role, rank in access.RANKS.items()
