@@ -18,6 +18,7 @@ from sync import merge
 from sync.central import (
     access,
     audit,
+    case_history,
     case_types,
     cases,
     conflicts,
@@ -232,7 +233,7 @@ def _form_context(view: _Case) -> dict[str, Any]:
 
 def _case_context(conn: sqlite3.Connection, view: _Case) -> dict[str, Any]:
     case, case_type, names = view.case, view.case_type, view.names
-    steps = cases.history(conn, case.id)
+    steps = case_history.history(conn, case.id)
     return {
         **_form_context(view),
         "fields": [

@@ -277,7 +277,7 @@ MIGRATIONS = [
         """,
     ),
     sql(
-        # A case's history (cases.history) and aliases (duplicates.aliases) look up the
+        # A case's history (case_history.history) and aliases (duplicates.aliases) look up the
         # ids merged into it: by the survivor, not by the alias.
         "2026-11-27-case-lookups",
         """

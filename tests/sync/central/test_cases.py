@@ -9,7 +9,7 @@ import pytest
 from uuid6 import uuid7
 
 from forms.cases import load_case_types
-from sync.central import audit, case_types, cases, conflicts, feed, staff, storage
+from sync.central import audit, case_history, case_types, cases, conflicts, feed, staff, storage
 from sync.database import connect, migrate, transaction
 from sync.problems import Problem
 from tests.sync.conftest import case_change, enrolled
@@ -201,7 +201,10 @@ def test_a_change_naming_a_merged_case_lands_on_the_survivor(client, kiosk, cent
     _push(client, kiosk, [case_change(2, alias, {"members": (4, 7)})])
     assert cases.get(central_db, survivor).fields["members"] == 7
     assert cases.get(central_db, alias).id == survivor
-    assert [step.record_id for step in cases.history(central_db, survivor)] == [survivor, alias]
+    assert [step.record_id for step in case_history.history(central_db, survivor)] == [
+        survivor,
+        alias,
+    ]
 
 
 def test_staff_resolve_a_conflict_and_it_is_audited_and_published(
@@ -268,7 +271,7 @@ def test_history_lists_the_changes_in_hlc_order(client, kiosk, clinic, central_d
     early = case_change(1, case_id, {"village": ("Kisumu", "Kakamega")}, "K02")
     _push(client, kiosk, [late])
     _push(client, clinic, [early])
-    steps = cases.history(central_db, case_id)
+    steps = case_history.history(central_db, case_id)
     assert [(s.kiosk_code, s.base_version) for s in steps] == [("K01", 0), ("K02", 1), ("K01", 1)]
     assert steps[1].patch == {"village": {"old": "Kisumu", "new": "Kakamega"}}
 

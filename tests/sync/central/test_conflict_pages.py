@@ -10,7 +10,7 @@ import pytest
 from uuid6 import uuid7
 
 from forms.cases import FieldRule
-from sync.central import audit, cases, conflicts, feed, values
+from sync.central import audit, case_history, cases, conflicts, feed, values
 from sync.problems import Problem
 from tests.sync.central import people
 from tests.sync.conftest import case_change, csrf_token, enrolled
@@ -124,7 +124,9 @@ def test_one_form_decides_several_fields_in_one_version(
     assert case.conflicts == [] and case.version == before.version + 1
     assert feed.latest(central_db, "case", case_id).body["version"] == case.version
     [entry] = audit.newest(central_db, 10, target=case_id)
-    [clinic_change] = [s for s in cases.history(central_db, case_id) if s.kiosk_code == "K02"]
+    [clinic_change] = [
+        s for s in case_history.history(central_db, case_id) if s.kiosk_code == "K02"
+    ]
     assert (entry.action, entry.actor) == ("case.resolve", f"staff:{supervisor.id}")
     assert entry.details == {
         "fields": ["members", "village"],

@@ -9,7 +9,17 @@ from uuid6 import uuid7
 
 from forms.library import DEFAULT_DIRECTORY
 from sync import feed_items, identity, inbox, outbox, protocol, sneakernet
-from sync.central import audit, cases, conflicts, feed, fleet, intake, publications, staff
+from sync.central import (
+    audit,
+    case_history,
+    cases,
+    conflicts,
+    feed,
+    fleet,
+    intake,
+    publications,
+    staff,
+)
 from sync.central import sneakernet as central_side
 from sync.database import connect, migrate
 from sync.problems import CASE_CHANGED, Problem
@@ -120,7 +130,7 @@ def test_history_searches_changes_by_record_not_every_change(client, kiosk, cent
     statements: list[str] = []
     central_db.set_trace_callback(statements.append)
     try:
-        [step] = cases.history(central_db, case_id)
+        [step] = case_history.history(central_db, case_id)
     finally:
         central_db.set_trace_callback(None)
     assert step.record_id == case_id

@@ -10,7 +10,17 @@ import pytest
 from uuid6 import uuid7
 
 from forms.cases import load_case_types
-from sync.central import audit, case_types, cases, conflicts, duplicates, feed, matches, storage
+from sync.central import (
+    audit,
+    case_history,
+    case_types,
+    cases,
+    conflicts,
+    duplicates,
+    feed,
+    matches,
+    storage,
+)
 from sync.database import connect, migrate, transaction
 from tests.sync.central import people
 from tests.sync.conftest import case_change, csrf_token
@@ -188,7 +198,7 @@ def test_a_later_change_to_the_merged_id_lands_on_the_survivor(
     case = cases.get(central_db, loser)
     assert case.id == survivor and case.fields["village"] == "Kakamega"
     assert [note["text"] for note in case.fields["notes"]] == ["Moved"]
-    assert [step.record_id for step in cases.history(central_db, survivor)][-1] == loser
+    assert [step.record_id for step in case_history.history(central_db, survivor)][-1] == loser
     assert client.get(f"/cases/{loser}", follow_redirects=False).headers["location"] == (
         f"/cases/{survivor}"
     )
