@@ -4,6 +4,7 @@ the office's decisions on the status page, in the citizen's language."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -175,3 +176,25 @@ def test_a_form_is_offered_only_once_it_has_its_reference_list(client, caplog):
     page = client.get("/forms/library-card")
     started = client.post("/forms/library-card/start", data={"csrftoken": csrf_token(page.text)})
     assert started.status_code == 200 and "Central library" in started.text
+
+
+@pytest.mark.parametrize(
+    ("language", "comment"),
+    [("en", "أحضر بطاقة هويتك إلى المكتب."), ("ar", "Bring your ID card to the office.")],
+)
+def test_the_office_comment_takes_its_own_direction(client, language, comment):
+    """Staff write in any language: the comment takes its direction from its own text
+    (dir="auto"), as central shows it, so an Arabic comment reads right to left on an
+    English page and an English one left to right on an Arabic page."""
+    client.follow_redirects = True
+    ref = complete(client, DEFINITIONS["pension-support"])
+    client.cookies.clear()
+    _speak(client, language)
+    _decide(client, ref, "has_issues", comment)
+    page = client.get("/status", params={"reference": ref})
+    assert page.status_code == 200
+    assert f'lang="{language}"' in page.text.split(">", 2)[1], "the page is in that language"
+    found = re.search(r'<dd class="summary__answer status-comment"([^>]*)>([^<]*)</dd>', page.text)
+    assert found, "no comment from the office on the page"
+    assert 'dir="auto"' in found[1].split()
+    assert found[2] == comment
